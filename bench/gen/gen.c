@@ -1,0 +1,204 @@
+/* gen — deterministic event generator for the benchmark scenarios.
+ *
+ *   gen SCENARIO N OUT [SEED]     write N JSON Lines events to OUT ("-" = stdout)
+ *   gen --list                    print the scenario names
+ *
+ * The same (SCENARIO, N, SEED) always yields the same bytes on every platform:
+ * the generator uses its own PRNG (splitmix64) and formats numbers itself,
+ * so neither libc's rand() nor its printf locale can change the data.
+ * A scenario is one row in the table at the bottom: a name and a function
+ * that writes N lines.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_SEED 0x56617270756c6973ULL /* "Varpulis" */
+
+/* ---- PRNG: splitmix64 (Steele, Lea, Flood 2014); one 64-bit word of state ---- */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rng_next(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n) for n < 2^32: multiply-shift instead of %, which avoids
+ * the division; the bias (< n / 2^32) is irrelevant for benchmark data. */
+static uint32_t rng_below(struct rng *r, uint32_t n)
+{
+    return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
+}
+
+/* ---- Output: one big buffer, flushed with fwrite; numbers formatted by hand ---- */
+
+struct out {
+    FILE *f;
+    size_t len;
+    char buf[1 << 20];
+};
+
+static void out_flush(struct out *o)
+{
+    if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len) {
+        perror("gen: write");
+        exit(1);
+    }
+    o->len = 0;
+}
+
+/* Room for one event line; every scenario's lines are far below this. */
+#define LINE_MAX_BYTES 4096
+
+static void out_reserve(struct out *o)
+{
+    if (sizeof o->buf - o->len < LINE_MAX_BYTES)
+        out_flush(o);
+}
+
+static void out_lit(struct out *o, const char *s, size_t n)
+{
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+#define OUT_LIT(o, s) out_lit((o), (s), sizeof(s) - 1)
+
+static void out_u64(struct out *o, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        o->buf[o->len++] = tmp[--n];
+}
+
+/* A decimal with exactly two fraction digits, from an integer count of cents:
+ * the text is exact, unlike printing a double with "%.2f". */
+static void out_cents(struct out *o, uint64_t cents)
+{
+    out_u64(o, cents / 100);
+    o->buf[o->len++] = '.';
+    o->buf[o->len++] = (char)('0' + cents / 10 % 10);
+    o->buf[o->len++] = (char)('0' + cents % 10);
+}
+
+/* ---- Shared event vocabulary ---- */
+
+static const char *const tickers[] = {
+    "AAPL", "MSFT", "GOOG", "AMZN", "NVDA", "META", "TSLA", "BRK.B", "JPM",  "V",
+    "JNJ",  "WMT",  "PG",   "MA",   "UNH",  "HD",   "XOM",  "CVX",   "LLY",  "ABBV",
+    "PFE",  "KO",   "PEP",  "COST", "MRK",  "AVGO", "ORCL", "CSCO",  "ADBE", "CRM",
+    "NFLX", "AMD",  "INTC", "QCOM", "TXN",  "IBM",  "BAC",  "WFC",   "GS",   "MS",
+    "DIS",  "NKE",  "MCD",  "SBUX", "BA",   "CAT",  "GE",   "T",     "VZ",   "UBER",
+};
+#define NTICKERS (sizeof tickers / sizeof tickers[0])
+
+#define TS_START 1700000000000ULL /* ms since the epoch: 2023-11-14T22:13:20Z */
+
+/* ---- Scenario: filter ----
+ * StockTick events; price uniform over [50.00, 250.00] in cents, so about half
+ * pass `price > 150.0`. Prices keep two fraction digits in the text ("151.30",
+ * "200.00") so the output exercises the canonical float form. ts grows by
+ * 1..4 ms per event. */
+static void gen_filter(struct out *o, struct rng *r, uint64_t n)
+{
+    uint64_t ts = TS_START;
+
+    for (uint64_t i = 0; i < n; i++) {
+        const char *sym = tickers[rng_below(r, NTICKERS)];
+
+        out_reserve(o);
+        OUT_LIT(o, "{\"event_type\":\"StockTick\",\"symbol\":\"");
+        out_lit(o, sym, strlen(sym));
+        OUT_LIT(o, "\",\"price\":");
+        out_cents(o, 5000 + rng_below(r, 20001));
+        OUT_LIT(o, ",\"volume\":");
+        out_u64(o, 100 * (1 + (uint64_t)rng_below(r, 100)));
+        OUT_LIT(o, ",\"ts\":");
+        out_u64(o, ts);
+        OUT_LIT(o, "}\n");
+        ts += 1 + rng_below(r, 4);
+    }
+}
+
+/* ---- Scenario table: add a row to add a scenario ---- */
+
+struct scenario {
+    const char *name;
+    const char *what;
+    void (*gen)(struct out *o, struct rng *r, uint64_t n);
+};
+
+static const struct scenario scenarios[] = {
+    {"filter", "StockTick ticks, ~50% with price > 150.0", gen_filter},
+};
+#define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: gen SCENARIO N OUT [SEED]\n       gen --list\n");
+    return 2;
+}
+
+/* Strict unsigned parse: the whole string must be a number (base 0: 0x ok). */
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s || *end || *s == '-')
+        return -1;
+    *v = x;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < NSCENARIOS; i++)
+            printf("%s\t%s\n", scenarios[i].name, scenarios[i].what);
+        return 0;
+    }
+    if (argc < 4 || argc > 5)
+        return usage();
+
+    const struct scenario *sc = NULL;
+    for (size_t i = 0; i < NSCENARIOS; i++)
+        if (strcmp(argv[1], scenarios[i].name) == 0)
+            sc = &scenarios[i];
+    if (!sc) {
+        fprintf(stderr, "gen: unknown scenario '%s' (try --list)\n", argv[1]);
+        return 2;
+    }
+
+    uint64_t n, seed = DEFAULT_SEED;
+    if (parse_u64(argv[2], &n) != 0 || (argc == 5 && parse_u64(argv[4], &seed) != 0))
+        return usage();
+
+    static struct out o; /* 1 MiB buffer: static, not on the stack */
+    o.f = strcmp(argv[3], "-") == 0 ? stdout : fopen(argv[3], "wb");
+    if (!o.f) {
+        fprintf(stderr, "gen: %s: %s\n", argv[3], strerror(errno));
+        return 1;
+    }
+
+    struct rng r = {seed};
+    sc->gen(&o, &r, n);
+    out_flush(&o);
+    if (fflush(o.f) != 0 || (o.f != stdout && fclose(o.f) != 0)) {
+        perror("gen: write");
+        return 1;
+    }
+    return 0;
+}

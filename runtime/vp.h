@@ -1,0 +1,233 @@
+/* vp.h — the only header generated code includes: the stable C ABI of libvprt.
+ *
+ * Everything here is plain data, fixed-width integers, doubles and
+ * pointer + length pairs, so that libtcc and the system compiler agree on it.
+ * Every function generated code may call is listed in vp_abi.def.
+ */
+#ifndef VP_H
+#define VP_H
+
+#ifdef VP_NO_STDINC
+/* The in-memory JIT compiles without system headers (x86_64/aarch64 LP64). */
+typedef signed char int8_t;
+typedef short int16_t;
+typedef int int32_t;
+typedef long int64_t;
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long uint64_t;
+typedef unsigned long size_t;
+#define NULL ((void *)0)
+#define bool _Bool
+#define true 1
+#define false 0
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+#define VP_ABI_VERSION 1
+
+typedef struct vp_ctx vp_ctx; /* opaque run context */
+
+/* A string view: not NUL-terminated; valid until the current input is done. */
+typedef struct vp_str {
+    const char *p;
+    int64_t n;
+} vp_str;
+
+/* Dynamically typed value, for fields of implicit event types. */
+enum vp_tag {
+    VP_NULL = 0,
+    VP_BOOL,
+    VP_INT,
+    VP_FLOAT,
+    VP_STR,
+    VP_TS,   /* i: ns since the epoch */
+    VP_DUR,  /* i: ns */
+    VP_JSON, /* s: canonical JSON text of an array or map */
+};
+
+typedef struct vp_val {
+    int64_t tag;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        vp_str s;
+    } u;
+} vp_val;
+
+/* One member of an input event, as scanned by the runtime (values undecoded). */
+enum vp_jkind {
+    VP_J_NULL = 0,
+    VP_J_TRUE,
+    VP_J_FALSE,
+    VP_J_INT,    /* raw: decimal digits, fits int64 */
+    VP_J_FLOAT,  /* raw: number text (also ints too large for int64) */
+    VP_J_STR,    /* raw: the unescaped string content */
+    VP_J_ARRAY,  /* raw: canonical JSON text */
+    VP_J_OBJECT, /* raw: canonical JSON text */
+};
+
+typedef struct vp_field {
+    vp_str key; /* unescaped member name */
+    vp_str raw;
+    int32_t kind; /* enum vp_jkind */
+} vp_field;
+
+/* One input event: its type, event time and fields in input order. */
+typedef struct vp_event {
+    vp_str type;
+    int64_t time; /* ns since the epoch (LANGUAGE.md §6) */
+    int64_t line; /* 1-based input line number */
+    int32_t nfields;
+    const vp_field *fields;
+} vp_event;
+
+/* What a compiled program exports; the runtime rejects other ABI versions. */
+typedef struct vp_query_desc {
+    int32_t abi_version;
+    const char *program;     /* source file name, for messages */
+    const char *source_hash; /* hex digest of the source text */
+    void (*init)(vp_ctx *ctx);
+    void (*on_event)(vp_ctx *ctx, const vp_event *ev);
+    void (*on_end)(vp_ctx *ctx); /* end of input: flush */
+    void (*fini)(vp_ctx *ctx);
+} vp_query_desc;
+
+/* ---- Entry point: the detector's command line (also used by `vpc run`). ---- */
+int vp_main(int argc, char **argv, const vp_query_desc *q);
+
+/* ---- Input field conversion for declared fields ----
+ * Return 1 when a value was stored, 0 when the input value is null,
+ * -1 when the input value has the wrong type. */
+int vp_in_int(const vp_field *f, int64_t *out);
+int vp_in_float(const vp_field *f, double *out); /* ints are accepted */
+int vp_in_bool(const vp_field *f, bool *out);
+int vp_in_str(const vp_field *f, vp_str *out);
+int vp_in_ts(const vp_field *f, int64_t *out);  /* int/float ms or ISO-8601 string */
+int vp_in_dur(const vp_field *f, int64_t *out); /* int ms */
+vp_val vp_in_dyn(const vp_field *f);            /* any value, dynamically typed */
+
+/* ---- Bad input: counted, reported once per kind, run stops under --strict ---- */
+enum vp_bad_kind {
+    VP_BAD_MALFORMED = 0,
+    VP_BAD_UNKNOWN_TYPE,
+    VP_BAD_FIELD_TYPE,
+    VP_BAD_TOO_LONG,
+    VP_BAD_TOO_MANY_FIELDS,
+    VP_BAD__COUNT
+};
+void vp_bad_input(vp_ctx *ctx, int32_t kind, const vp_event *ev, const char *msg);
+
+/* ---- Counters (bounded buffers, drops): shown in the run summary ---- */
+int32_t vp_counter(vp_ctx *ctx, const char *name);
+void vp_count(vp_ctx *ctx, int32_t id, int64_t n);
+
+/* ---- Scratch memory: valid until the current input is fully processed.
+ * Returns NULL (and counts it) when the per-input bound is exceeded. ---- */
+void *vp_scratch(vp_ctx *ctx, int64_t n);
+
+/* ---- Writers: program output (stdout/file) and stderr lines ---- */
+typedef struct vp_w vp_w;
+vp_w *vp_out(vp_ctx *ctx); /* JSON Lines output */
+vp_w *vp_err(vp_ctx *ctx); /* one stderr line, written at vp_w_end */
+void vp_w_raw(vp_w *w, const char *s, int64_t n);
+void vp_w_int(vp_w *w, int64_t v);
+void vp_w_float(vp_w *w, double v);    /* LANGUAGE.md §8 canonical form */
+void vp_w_bool(vp_w *w, bool v);
+void vp_w_null(vp_w *w);
+void vp_w_str(vp_w *w, vp_str s);      /* JSON-quoted */
+void vp_w_str_raw(vp_w *w, vp_str s);  /* unquoted, as is */
+void vp_w_ms(vp_w *w, int64_t ns);     /* timestamp/duration as integer ms */
+void vp_w_val(vp_w *w, vp_val v);      /* JSON form of any value */
+void vp_w_val_raw(vp_w *w, vp_val v);  /* strings unquoted, the rest as vp_w_val */
+void vp_w_fields(vp_w *w, const vp_event *ev); /* ,"k":v for every input field */
+void vp_w_end(vp_w *w);                /* ends the line */
+/* A writer into scratch memory, for building strings, arrays and maps;
+ * vp_w_text gives what was written ({NULL, 0} if scratch memory ran out). */
+vp_w *vp_w_buf(vp_ctx *ctx);
+vp_str vp_w_text(vp_w *w);
+
+/* ---- Arrays and maps (VP_JSON: canonical JSON text) ----
+ * Start with pos = 0; each call yields the next array element (key {NULL, 0})
+ * or map member; false at the end or when text is not an array or map.
+ * Strings with escapes are decoded into ctx's scratch memory. */
+typedef struct vp_json_it {
+    vp_str text;
+    int64_t pos;
+} vp_json_it;
+bool vp_json_next(vp_ctx *ctx, vp_json_it *it, vp_str *key, vp_val *val);
+
+/* ---- Dynamic values ---- */
+enum vp_op {
+    VP_OP_ADD = 0,
+    VP_OP_SUB,
+    VP_OP_MUL,
+    VP_OP_DIV,
+    VP_OP_MOD,
+    VP_OP_POW,
+    VP_OP_SHL,
+    VP_OP_SHR,
+    VP_OP_BAND,
+    VP_OP_BOR,
+    VP_OP_BXOR,
+    VP_OP_LT,
+    VP_OP_LE,
+    VP_OP_GT,
+    VP_OP_GE,
+};
+vp_val vp_dyn_arith(vp_ctx *ctx, int32_t op, vp_val a, vp_val b); /* + - * / % ** << >> & | ^ */
+bool vp_dyn_cmp(int32_t op, vp_val a, vp_val b); /* < <= > >=: false on null or mismatch */
+bool vp_dyn_eq(vp_val a, vp_val b);              /* null == null; 1 == 1.0 */
+vp_val vp_dyn_neg(vp_val a);
+vp_val vp_dyn_bitnot(vp_val a);
+bool vp_dyn_in(vp_val a, vp_val b);              /* substring, array member, map key */
+vp_val vp_dyn_member(vp_val m, vp_str key);      /* map member, null otherwise */
+
+/* ---- Typed helpers that need the runtime ---- */
+int32_t vp_str_cmp(vp_str a, vp_str b);          /* bytewise, <0 / 0 / >0 */
+bool vp_str_eq(vp_str a, vp_str b);
+bool vp_str_contains(vp_str hay, vp_str needle);
+vp_str vp_str_concat(vp_ctx *ctx, vp_str a, vp_str b);
+double vp_f_mod(double a, double b);
+double vp_f_pow(double a, double b);
+int64_t vp_i_pow(int64_t a, int64_t b);          /* b >= 0; wraps */
+
+/* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */
+typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);
+
+/* ---- Inline helpers (no symbols) ---- */
+static inline vp_val vp_null(void) { vp_val v; v.tag = VP_NULL; v.u.i = 0; return v; }
+static inline vp_val vp_box_bool(bool b) { vp_val v = vp_null(); v.tag = VP_BOOL; v.u.b = b; return v; }
+static inline vp_val vp_box_int(int64_t i) { vp_val v; v.tag = VP_INT; v.u.i = i; return v; }
+static inline vp_val vp_box_float(double f) { vp_val v; v.tag = VP_FLOAT; v.u.f = f; return v; }
+static inline vp_val vp_box_str(vp_str s) { vp_val v; v.tag = VP_STR; v.u.s = s; return v; }
+static inline vp_val vp_box_ts(int64_t ns) { vp_val v; v.tag = VP_TS; v.u.i = ns; return v; }
+static inline vp_val vp_box_dur(int64_t ns) { vp_val v; v.tag = VP_DUR; v.u.i = ns; return v; }
+static inline bool vp_is_true(vp_val v) { return v.tag == VP_BOOL && v.u.b; }
+static inline vp_str vp_lit(const char *p, int64_t n) { vp_str s; s.p = p; s.n = n; return s; }
+static inline bool vp_mem_eq(const char *a, const char *b, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+/* int / and % per LANGUAGE.md §3: truncating, wraps on INT64_MIN / -1. */
+static inline int64_t vp_i_div(int64_t a, int64_t b)
+{
+    return (b == -1) ? (int64_t)(0 - (uint64_t)a) : a / b;
+}
+static inline int64_t vp_i_mod(int64_t a, int64_t b) { return (b == -1) ? 0 : a % b; }
+static inline int64_t vp_i_wrap_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static inline int64_t vp_i_wrap_sub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static inline int64_t vp_i_wrap_mul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
+static inline int64_t vp_i_wrap_neg(int64_t a) { return (int64_t)(0 - (uint64_t)a); }
+static inline int64_t vp_i_shl(int64_t a, int64_t b) { return (b < 0 || b > 63) ? 0 : (int64_t)((uint64_t)a << b); }
+static inline int64_t vp_i_shr(int64_t a, int64_t b) { return (b < 0 || b > 63) ? (a < 0 ? -1 : 0) : (a >> b); }
+
+#endif /* VP_H */

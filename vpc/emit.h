@@ -1,0 +1,70 @@
+/* emit.h — private to the C emitter (emit*.c). Emit reads the checked
+ * program and asserts; every decision was made by check. */
+#ifndef VPC_EMIT_H
+#define VPC_EMIT_H
+
+#include "check.h"
+#include "cw.h"
+
+typedef struct vpc_emit_opts {
+    const char *c_name;   /* generated file name, for #line back */
+    bool line_dirs;
+} vpc_emit_opts;
+
+/* Generates the C unit of a checked program. */
+void vpc_emit(vpc_ctx *ctx, vpc_program *prog, const vpc_emit_opts *opts, vpc_buf *out);
+
+typedef struct vpc_emitter {
+    vpc_ctx *ctx;
+    vpc_program *prog;
+    vpc_cw *w;
+    uint32_t ntemps;
+    /* the row an expression reads: "r0->" or "r1." prefix, its layout and time */
+    const char *row;
+    vpc_row *rowlayout;
+    const char *depth;    /* recursion depth expression for user calls */
+    bool has_queue;
+} vpc_emitter;
+
+/* A value computed by generated code: C expressions for the value and for
+ * "is null" (NULL: never null). Dynamic values carry null in their tag. */
+typedef struct vpc_cval {
+    vpc_ty ty;
+    const char *v;
+    const char *n;
+} vpc_cval;
+
+const char *vpc_emit_fmt(vpc_emitter *E, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *vpc_emit_ctype(vpc_ty t);               /* int64_t, double, ... vp_val */
+bool vpc_emit_has_null_flag(vpc_ty t);               /* false for dynamic */
+const char *vpc_emit_field(const char *name);        /* struct member for a field: f_<name> */
+
+/* emit_expr.c */
+vpc_cval vpc_emit_expr(vpc_emitter *E, vpc_expr *e);
+const char *vpc_emit_truth(vpc_emitter *E, vpc_cval c);        /* C bool: value is true */
+const char *vpc_emit_box(vpc_emitter *E, vpc_cval c);          /* as vp_val */
+const char *vpc_emit_as(vpc_emitter *E, vpc_cval c, vpc_ty to); /* value converted to `to` */
+const char *vpc_emit_isnull(vpc_emitter *E, vpc_cval c);       /* C bool: is null */
+/* Evaluates e with #line directives around it. */
+vpc_cval vpc_emit_user_expr(vpc_emitter *E, vpc_expr *e);
+/* Writes a value to writer expression `w` (vp_w_int, vp_w_null, ...). */
+void vpc_emit_write_value(vpc_emitter *E, const char *w, vpc_cval c);
+
+/* emit_fn.c */
+void vpc_emit_fn_protos(vpc_emitter *E);
+void vpc_emit_fns(vpc_emitter *E);
+void vpc_emit_globals_decl(vpc_emitter *E);
+void vpc_emit_globals_init(vpc_emitter *E);
+
+/* emit_decode.c */
+void vpc_emit_row_structs(vpc_emitter *E);
+void vpc_emit_decoders(vpc_emitter *E);
+void vpc_emit_dispatch(vpc_emitter *E);
+
+/* emit_stream.c */
+void vpc_emit_stream_protos(vpc_emitter *E);
+void vpc_emit_queue(vpc_emitter *E);
+void vpc_emit_streams(vpc_emitter *E);
+void vpc_emit_state_init(vpc_emitter *E);
+
+#endif /* VPC_EMIT_H */

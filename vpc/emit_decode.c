@@ -1,0 +1,204 @@
+/* emit_decode.c — row structs, one schema-specialized decoder per input event
+ * type, and the dispatch on event_type by a generated switch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+
+static void span_where(vpc_emitter *E, vpc_span at, vpc_buf *b)
+{
+    const vpc_source *s = E->ctx->sources[at.file];
+    const char *base = strrchr(s->name, '/');
+    uint32_t line, col;
+    vpc_source_linecol(s, at.off, &line, &col);
+    vpc_buf_printf(b, "%s:%u", base ? base + 1 : s->name, line);
+}
+
+void vpc_emit_row_structs(vpc_emitter *E)
+{
+    vpc_cw *w = E->w;
+    for (uint32_t i = 0; i < E->prog->nrows; i++) {
+        vpc_row *r = E->prog->rows[i];
+        vpc_buf where = {0};
+        span_where(E, r->span, &where);
+        if (r->event)
+            vpc_cw_comment(w, "%s event %s (%s)", r->implicit ? "implicit" : "declared", r->event->name,
+                           vpc_buf_cstr(&where));
+        else vpc_cw_comment(w, "row layout (%s)", vpc_buf_cstr(&where));
+        vpc_buf_free(&where);
+        vpc_cw_open(w, "typedef struct %s", r->cname);
+        vpc_cw_line(w, "int64_t time; /* event time, ns */");
+        if (r->implicit) vpc_cw_line(w, "const vp_event *raw; /* every input field, for pass-through */");
+        for (uint32_t j = 0; j < r->nfields; j++) {
+            vpc_rfield *f = &r->fields[j];
+            vpc_cw_line(w, "%s f_%s;", vpc_emit_ctype(f->ty), f->name->name);
+            if (vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "bool n_%s;", f->name->name);
+        }
+        vpc_cw_close(w, vpc_emit_fmt(E, " %s;", r->cname));
+        vpc_cw_blank(w);
+    }
+}
+
+static const char *in_fn(vpc_ty t)
+{
+    switch (t) {
+    case VPC_TY_INT: return "vp_in_int";
+    case VPC_TY_FLOAT: return "vp_in_float";
+    case VPC_TY_BOOL: return "vp_in_bool";
+    case VPC_TY_STR: return "vp_in_str";
+    case VPC_TY_TS: return "vp_in_ts";
+    case VPC_TY_DUR: return "vp_in_dur";
+    default: return NULL;
+    }
+}
+
+static int field_len_cmp(const void *a, const void *b)
+{
+    const vpc_rfield *x = *(vpc_rfield *const *)a, *y = *(vpc_rfield *const *)b;
+    if (x->name->len != y->name->len) return x->name->len < y->name->len ? -1 : 1;
+    return strcmp(x->name->name, y->name->name);
+}
+
+static void emit_decoder(vpc_emitter *E, vpc_row *r)
+{
+    vpc_cw *w = E->w;
+    vpc_cw_comment(w, "decode %s: match member names, convert to the declared types", r->event->name);
+    vpc_cw_open(w, "static bool dec_%s(vp_ctx *ctx, const vp_event *in, %s *ev)", r->event->name, r->cname);
+    vpc_cw_line(w, "ev->time = in->time;");
+    if (r->implicit) vpc_cw_line(w, "ev->raw = in;");
+    for (uint32_t j = 0; j < r->nfields; j++) {
+        vpc_rfield *f = &r->fields[j];
+        if (vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "ev->n_%s = true;", f->name->name);
+        else vpc_cw_line(w, "ev->f_%s = vp_null();", f->name->name);
+    }
+    if (r->nfields == 0) {
+        vpc_cw_line(w, "(void)ctx;");
+        vpc_cw_line(w, "return true;");
+        vpc_cw_close(w, NULL);
+        vpc_cw_blank(w);
+        return;
+    }
+    /* group fields by name length: a switch, then byte comparison */
+    vpc_rfield **sorted = malloc(r->nfields * sizeof *sorted);
+    if (!sorted) vpc_ice("out of memory");
+    for (uint32_t j = 0; j < r->nfields; j++) sorted[j] = &r->fields[j];
+    qsort(sorted, r->nfields, sizeof *sorted, field_len_cmp);
+    vpc_cw_open(w, "for (int32_t i = 0; i < in->nfields; i++)");
+    vpc_cw_line(w, "const vp_field *f = &in->fields[i];");
+    vpc_cw_open(w, "switch (f->key.n)");
+    for (uint32_t j = 0; j < r->nfields;) {
+        uint32_t len = sorted[j]->name->len;
+        vpc_cw_line(w, "case %u:", len);
+        w->indent++;
+        for (; j < r->nfields && sorted[j]->name->len == len; j++) {
+            vpc_rfield *f = sorted[j];
+            const char *n = f->name->name;
+            vpc_buf lit = {0};
+            vpc_cw_escape(&lit, n, f->name->len);
+            vpc_cw_open(w, "if (vp_mem_eq(f->key.p, \"%s\", %u))", vpc_buf_cstr(&lit), len);
+            vpc_buf_free(&lit);
+            const char *conv = in_fn(f->ty);
+            if (!conv) {
+                vpc_cw_line(w, "ev->f_%s = vp_in_dyn(f);", n);
+            } else {
+                vpc_cw_line(w, "int r = %s(f, &ev->f_%s);", conv, n);
+                vpc_cw_line(w, "ev->n_%s = r != 1;", n);
+                vpc_buf msg = {0}, esc = {0};
+                vpc_buf_printf(&msg, "field '%s' of event '%s' expects %s", n, r->event->name,
+                               vpc_ty_name(f->ty));
+                vpc_cw_escape(&esc, msg.p, msg.n);
+                vpc_cw_open(w, "if (r < 0)");
+                vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_FIELD_TYPE, in, \"%s\");", vpc_buf_cstr(&esc));
+                vpc_cw_line(w, "return false;");
+                vpc_cw_close(w, NULL);
+                vpc_buf_free(&msg);
+                vpc_buf_free(&esc);
+            }
+            vpc_cw_line(w, "continue;");
+            vpc_cw_close(w, NULL);
+        }
+        vpc_cw_line(w, "break;");
+        w->indent--;
+    }
+    vpc_cw_line(w, "default:");
+    vpc_cw_line(w, "    break;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "return true;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+    free(sorted);
+}
+
+void vpc_emit_decoders(vpc_emitter *E)
+{
+    for (uint32_t i = 0; i < E->prog->nevents; i++)
+        if (E->prog->events[i]->consumed) emit_decoder(E, E->prog->events[i]);
+}
+
+/* on_<Type>: decode once, then run every stream that reads the type, in
+ * declaration order, then drain the rows they queued for dependents. */
+static void emit_handler(vpc_emitter *E, vpc_row *r)
+{
+    vpc_cw *w = E->w;
+    vpc_cw_comment(w, "every input %s runs each stream that reads it, in declaration order", r->event->name);
+    vpc_cw_open(w, "static void on_%s(vp_ctx *ctx, const vp_event *in)", r->event->name);
+    vpc_cw_line(w, "%s ev;", r->cname);
+    vpc_cw_line(w, "if (!dec_%s(ctx, in, &ev)) return;", r->event->name);
+    for (uint32_t i = 0; i < E->prog->nstreams; i++) {
+        vpc_stream *st = E->prog->streams[i];
+        if (st->src_kind == VPC_SK_EVENT && st->src_event == r)
+            vpc_cw_line(w, "st_%s(ctx, &ev);", st->name->name);
+    }
+    if (E->has_queue) vpc_cw_line(w, "q_drain(ctx);");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+static int event_len_cmp(const void *a, const void *b)
+{
+    const vpc_row *x = *(vpc_row *const *)a, *y = *(vpc_row *const *)b;
+    if (x->event->len != y->event->len) return x->event->len < y->event->len ? -1 : 1;
+    return strcmp(x->event->name, y->event->name);
+}
+
+void vpc_emit_dispatch(vpc_emitter *E)
+{
+    vpc_cw *w = E->w;
+    vpc_program *P = E->prog;
+    for (uint32_t i = 0; i < P->nevents; i++)
+        if (P->events[i]->consumed) emit_handler(E, P->events[i]);
+    vpc_row **ev = malloc((P->nevents + 1) * sizeof *ev);
+    if (!ev) vpc_ice("out of memory");
+    memcpy(ev, P->events, P->nevents * sizeof *ev);
+    qsort(ev, P->nevents, sizeof *ev, event_len_cmp);
+    vpc_cw_comment(w, "dispatch on event_type");
+    vpc_cw_open(w, "static void q_on_event(vp_ctx *ctx, const vp_event *in)");
+    if (P->nevents) {
+        vpc_cw_open(w, "switch (in->type.n)");
+        for (uint32_t i = 0; i < P->nevents;) {
+            uint32_t len = ev[i]->event->len;
+            vpc_cw_line(w, "case %u:", len);
+            w->indent++;
+            for (; i < P->nevents && ev[i]->event->len == len; i++) {
+                vpc_buf lit = {0};
+                vpc_cw_escape(&lit, ev[i]->event->name, len);
+                vpc_cw_open(w, "if (vp_mem_eq(in->type.p, \"%s\", %u))", vpc_buf_cstr(&lit), len);
+                vpc_buf_free(&lit);
+                if (ev[i]->consumed) vpc_cw_line(w, "on_%s(ctx, in);", ev[i]->event->name);
+                else vpc_cw_comment(w, "declared, read by no stream");
+                vpc_cw_line(w, "return;");
+                vpc_cw_close(w, NULL);
+            }
+            vpc_cw_line(w, "break;");
+            w->indent--;
+        }
+        vpc_cw_line(w, "default:");
+        vpc_cw_line(w, "    break;");
+        vpc_cw_close(w, NULL);
+    }
+    vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_UNKNOWN_TYPE, in, \"no stream reads this event type\");");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+    free(ev);
+}

@@ -1,0 +1,144 @@
+/* ir.h — the checked program: event schemas, row layouts and a graph of
+ * streams, each a chain of typed operators. Built by check, read by emit.
+ * Lives in ctx->ir. */
+#ifndef VPC_IR_H
+#define VPC_IR_H
+
+#include "ast.h"
+#include "types.h"
+
+typedef struct vpc_row vpc_row;
+typedef struct vpc_stream vpc_stream;
+typedef struct vpc_fn vpc_fn;
+typedef struct vpc_global vpc_global;
+
+/* A field of a row layout. */
+typedef struct vpc_rfield {
+    vpc_sym *name;
+    vpc_ty ty;
+    bool optional;   /* declared `T?` */
+    vpc_span span;   /* where it was declared or first used */
+} vpc_rfield;
+
+/* A row layout: one C struct. Input event types are rows too. */
+struct vpc_row {
+    uint32_t id;
+    const char *cname;        /* C struct name: ev_Trade, row_Alerts */
+    vpc_sym *event;           /* input event type name, or NULL for derived rows */
+    bool implicit;            /* undeclared event type: dynamic fields, raw kept */
+    bool declared;            /* from an `event` declaration */
+    vpc_span span;
+    vpc_rfield *fields;
+    uint32_t nfields, capfields;
+    /* input event types only */
+    bool consumed;            /* some stream reads it */
+};
+
+/* What a bare name or call in an expression resolved to (expr->sema). */
+typedef enum vpc_ref_kind {
+    VPC_REF_NONE,
+    VPC_REF_FIELD,     /* field of the current row */
+    VPC_REF_FIELD_OR_GLOBAL, /* implicit row: the field when present, else the global */
+    VPC_REF_GLOBAL,
+    VPC_REF_LOCAL,     /* fn parameter, let/var, for variable */
+    VPC_REF_BUILTIN,
+    VPC_REF_USERFN,
+    VPC_REF_NOW,       /* now(): the row's event time */
+    VPC_REF_MEMBER_CALL, /* x.f(args): builtin f(x, args) */
+} vpc_ref_kind;
+
+typedef struct vpc_local {
+    vpc_sym *name;
+    vpc_ty ty;
+    bool mutable_;
+    uint32_t id;       /* unique within its function: l_<name>_<id> */
+} vpc_local;
+
+typedef struct vpc_einfo {
+    vpc_ty ty;
+    vpc_ref_kind ref;
+    uint32_t field;        /* FIELD: index in the row */
+    vpc_global *global;    /* GLOBAL, FIELD_OR_GLOBAL */
+    vpc_local *local;      /* LOCAL */
+    int32_t builtin;       /* BUILTIN: index in builtins.def */
+    vpc_fn *fn;            /* USERFN */
+    bool const_value;      /* a compile-time constant (literal) */
+} vpc_einfo;
+
+struct vpc_global {
+    vpc_decl *decl;
+    vpc_sym *name;
+    vpc_ty ty;
+    uint32_t order;        /* evaluation order */
+};
+
+struct vpc_fn {
+    vpc_decl *decl;
+    vpc_sym *name;
+    vpc_local **params;
+    uint32_t nparams;
+    vpc_ty ret;            /* VOID when the body yields no value */
+    uint32_t nlocals;
+};
+
+/* ---- stream operators ---- */
+typedef enum vpc_opkind {
+    VPC_OPK_WHERE,    /* where / filter / having */
+    VPC_OPK_SELECT,   /* new row of named expressions */
+    VPC_OPK_EMIT,     /* output line; named fields make a new row, bare passes through */
+    VPC_OPK_PRINT,
+    VPC_OPK_LOG,
+    VPC_OPK_LIMIT,    /* limit(n), first() */
+} vpc_opkind;
+
+typedef struct vpc_opnode {
+    vpc_opkind kind;
+    vpc_link *link;        /* source construct */
+    vpc_row *in, *out;     /* row layouts before / after */
+    vpc_expr *cond;        /* WHERE */
+    vpc_arg *items;        /* SELECT / EMIT (named) / PRINT args */
+    uint32_t nitems;
+    int64_t limit;         /* LIMIT */
+    vpc_expr *log_level, *log_message, *log_data; /* LOG */
+    uint32_t id;           /* unique per program, for state names */
+} vpc_opnode;
+
+typedef enum vpc_srckind { VPC_SK_EVENT, VPC_SK_STREAM } vpc_srckind;
+
+struct vpc_stream {
+    uint32_t id;
+    vpc_sym *name;
+    vpc_decl *decl;
+    vpc_srckind src_kind;
+    vpc_row *src_event;        /* EVENT */
+    vpc_stream *src_stream;    /* STREAM */
+    vpc_row *in;               /* row layout it receives */
+    vpc_row *out;              /* row layout it produces */
+    vpc_opnode *ops;
+    uint32_t nops;
+    vpc_stream **consumers;    /* streams reading this one, declaration order */
+    uint32_t nconsumers, capconsumers;
+    int state;                 /* check: 0 new, 1 in progress, 2 done */
+};
+
+typedef struct vpc_program {
+    const vpc_source *main_src;
+    vpc_row **rows;            /* every row layout, ids in order */
+    uint32_t nrows, caprows;
+    vpc_row **events;          /* input event types (subset of rows), sorted by name */
+    uint32_t nevents;
+    vpc_stream **streams;      /* declaration order */
+    uint32_t nstreams;
+    vpc_global **globals;      /* evaluation order */
+    uint32_t nglobals;
+    vpc_fn **fns;              /* declaration order */
+    uint32_t nfns;
+    uint32_t nops;
+    bool *builtin_used;        /* by index in builtins.def: prototypes to emit */
+    bool strict;               /* the program declares at least one event */
+} vpc_program;
+
+/* check.c: the last stage that reports user errors. NULL if any error. */
+vpc_program *vpc_check(vpc_ctx *ctx, vpc_ast *ast, const vpc_source *main_src);
+
+#endif /* VPC_IR_H */
