@@ -347,13 +347,15 @@ static int64_t positive_int_arg(vpc_checker *C, vpc_link *l, const char *what)
     return l->args[0].value->u.i;
 }
 
-static void check_link(stream_builder *B, vpc_link *l)
+/* Returns false when the rest of the chain cannot be checked (its row shape
+ * depends on an operator vpc does not compile yet). */
+static bool check_link(stream_builder *B, vpc_link *l)
 {
     vpc_checker *C = B->C;
     vpc_ctx *ctx = C->ctx;
     if (l->kind == VPC_L_STEP) {
         vpc_error(ctx, l->span, "pattern steps ('->') are not supported yet");
-        return;
+        return false;
     }
     const char *name = l->op->name;
     vpc_scope S;
@@ -361,10 +363,10 @@ static void check_link(stream_builder *B, vpc_link *l)
     if (!strcmp(name, "where") || !strcmp(name, "filter") || !strcmp(name, "having")) {
         if (l->nargs != 1 || l->args[0].name) {
             vpc_error(ctx, l->span, ".%s() expects one condition", name);
-            return;
+            return true;
         }
         vpc_opnode *op = add_op(B, VPC_OPK_WHERE, l);
-        if (!op) return;
+        if (!op) return true;
         op->cond = l->args[0].value;
         vpc_check_cond(C, &S, op->cond);
     } else if (!strcmp(name, "select")) {
@@ -372,7 +374,7 @@ static void check_link(stream_builder *B, vpc_link *l)
         if (op) project(B, op, "select");
     } else if (!strcmp(name, "emit")) {
         vpc_opnode *op = add_op(B, VPC_OPK_EMIT, l);
-        if (!op) return;
+        if (!op) return true;
         uint32_t n = 0;
         for (uint32_t i = 0; i < l->nargs; i++)
             n += !(l->args[i].name && !strcmp(l->args[i].name->name, "context"));
@@ -385,7 +387,7 @@ static void check_link(stream_builder *B, vpc_link *l)
         if (l->emit_as) check_emit_as(B, op);
     } else if (!strcmp(name, "print")) {
         vpc_opnode *op = add_op(B, VPC_OPK_PRINT, l);
-        if (!op) return;
+        if (!op) return true;
         op->items = l->args;
         op->nitems = l->nargs;
         for (uint32_t i = 0; i < l->nargs; i++) {
@@ -394,7 +396,7 @@ static void check_link(stream_builder *B, vpc_link *l)
         }
     } else if (!strcmp(name, "log")) {
         vpc_opnode *op = add_op(B, VPC_OPK_LOG, l);
-        if (!op) return;
+        if (!op) return true;
         for (uint32_t i = 0; i < l->nargs; i++) {
             vpc_arg *a = &l->args[i];
             const char *an = a->name ? a->name->name : "";
@@ -412,7 +414,7 @@ static void check_link(stream_builder *B, vpc_link *l)
             vpc_error(ctx, op->log_level->span, ".log() level must be a string literal");
     } else if (!strcmp(name, "limit") || !strcmp(name, "first")) {
         vpc_opnode *op = add_op(B, VPC_OPK_LIMIT, l);
-        if (!op) return;
+        if (!op) return true;
         if (!strcmp(name, "first")) {
             if (l->nargs) vpc_error(ctx, l->span, ".first() takes no arguments");
             op->limit = 1;
@@ -436,13 +438,16 @@ static void check_link(stream_builder *B, vpc_link *l)
         }
     } else if (IN_LIST(name, unsupported_ops)) {
         vpc_error(ctx, l->op_span, "unsupported in vpc: .%s()", name);
+        return false;
     } else if (IN_LIST(name, later_ops)) {
         vpc_error(ctx, l->op_span, ".%s() is not supported yet", name);
+        return false;
     } else {
         const char *hint = vpc_suggest(name, known_ops, sizeof known_ops / sizeof known_ops[0]);
         if (hint) vpc_error(ctx, l->op_span, "unknown operator '.%s()' (did you mean '.%s()'?)", name, hint);
         else vpc_error(ctx, l->op_span, "unknown operator '.%s()'", name);
     }
+    return true;
 }
 
 static vpc_stream *find_stream(vpc_checker *C, vpc_sym *name)
@@ -556,7 +561,8 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
     if (resolve_source(C, st, &B)) {
         st->in = B.row;
         vpc_stream_body *body = &st->decl->u.stream.body;
-        for (uint32_t i = 0; i < body->nlinks; i++) check_link(&B, &body->links[i]);
+        for (uint32_t i = 0; i < body->nlinks; i++)
+            if (!check_link(&B, &body->links[i])) break;
         st->out = B.row;
         st->nops = B.nops;
         st->ops = VPC_NEW_N(&C->ctx->ir, vpc_opnode, B.nops ? B.nops : 1);

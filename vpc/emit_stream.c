@@ -157,19 +157,19 @@ static void build_row(vpc_emitter *E, vpc_opnode *op, vpc_cval *vals)
 {
     vpc_cw *w = E->w;
     vpc_row *r = op->out;
-    vpc_cw_line(w, "%s r%u;", r->cname, op->id);
-    vpc_cw_line(w, "r%u.time = %stime;", op->id, E->row);
+    vpc_cw_line(w, "%s p%u;", r->cname, op->id);
+    vpc_cw_line(w, "p%u.time = %stime;", op->id, E->row);
     for (uint32_t i = 0; i < op->nitems; i++) {
         vpc_rfield *f = &r->fields[i];
         const char *n = f->name->name;
         if (!vpc_emit_has_null_flag(f->ty)) {
-            vpc_cw_line(w, "r%u.f_%s = %s;", op->id, n, vpc_emit_box(E, vals[i]));
+            vpc_cw_line(w, "p%u.f_%s = %s;", op->id, n, vpc_emit_box(E, vals[i]));
         } else {
-            vpc_cw_line(w, "r%u.f_%s = %s;", op->id, n, vpc_emit_as(E, vals[i], f->ty));
-            vpc_cw_line(w, "r%u.n_%s = %s;", op->id, n, vals[i].n ? vals[i].n : "false");
+            vpc_cw_line(w, "p%u.f_%s = %s;", op->id, n, vpc_emit_as(E, vals[i], f->ty));
+            vpc_cw_line(w, "p%u.n_%s = %s;", op->id, n, vals[i].n ? vals[i].n : "false");
         }
     }
-    E->row = F("r%u.", op->id);
+    E->row = F("p%u.", op->id);
     E->rowlayout = r;
 }
 

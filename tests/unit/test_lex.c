@@ -75,7 +75,7 @@ static char *diags(void)
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    vpc_diag_flush(&ctx, f);
+    if (ctx.ndiags > 0) vpc_diag_flush(&ctx, f);
     fclose(f);
     vpc_buf b = {0};
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {

@@ -88,7 +88,7 @@ static char *diag_text(void)
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    vpc_diag_flush(&ctx, f);
+    if (ctx.ndiags > 0) vpc_diag_flush(&ctx, f);
     fclose(f);
     return text;
 }
