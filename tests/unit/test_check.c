@@ -1,0 +1,196 @@
+/* test_check.c — name resolution, schemas and types (the check stage). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+typedef struct checked {
+    vpc_ctx ctx;
+    vpc_ast ast;
+    vpc_program *prog;
+    char *diags;
+} checked;
+
+static void check_text(checked *c, const char *text)
+{
+    memset(c, 0, sizeof *c);
+    vpc_ctx_init(&c->ctx);
+    size_t n = 0;
+    FILE *f = open_memstream(&c->diags, &n);
+    c->prog = vpc_frontend(&c->ctx, "t.vpl", text, &c->ast, f);
+    fclose(f);
+}
+
+static void done(checked *c)
+{
+    free(c->diags);
+    vpc_ctx_free(&c->ctx);
+}
+
+static vpc_row *event(vpc_program *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nevents; i++)
+        if (!strcmp(p->events[i]->event->name, name)) return p->events[i];
+    return NULL;
+}
+
+Test(check, declared_event_fields_keep_declaration_order_and_types)
+{
+    checked c;
+    check_text(&c, "event T:\n    a: int\n    b: float?\n    c: str\n    d: timestamp\nstream S = T.emit()\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_row *r = event(c.prog, "T");
+    cr_assert_not_null(r);
+    cr_assert_eq(r->nfields, 4);
+    cr_expect_str_eq(r->fields[0].name->name, "a");
+    cr_expect_eq(r->fields[0].ty, VPC_TY_INT);
+    cr_expect_eq(r->fields[1].ty, VPC_TY_FLOAT);
+    cr_expect(r->fields[1].optional);
+    cr_expect_eq(r->fields[2].ty, VPC_TY_STR);
+    cr_expect_eq(r->fields[3].ty, VPC_TY_TS);
+    cr_expect(!r->implicit);
+    done(&c);
+}
+
+Test(check, extends_puts_base_fields_first)
+{
+    checked c;
+    check_text(&c, "event Base:\n    id: int\nevent D extends Base:\n    x: str\nstream S = D.emit()\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_row *r = event(c.prog, "D");
+    cr_assert_eq(r->nfields, 2);
+    cr_expect_str_eq(r->fields[0].name->name, "id");
+    cr_expect_str_eq(r->fields[1].name->name, "x");
+    done(&c);
+}
+
+Test(check, undeclared_event_schema_is_inferred_from_use)
+{
+    checked c;
+    check_text(&c, "stream S = Reading.where(temp > 1.0).emit(s: sensor, t: temp)\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_row *r = event(c.prog, "Reading");
+    cr_assert_not_null(r);
+    cr_expect(r->implicit);
+    cr_assert_eq(r->nfields, 2, "temp and sensor, each once");
+    cr_expect_str_eq(r->fields[0].name->name, "temp");
+    cr_expect_str_eq(r->fields[1].name->name, "sensor");
+    cr_expect_eq(r->fields[0].ty, VPC_TY_DYN);
+    done(&c);
+}
+
+Test(check, derived_stream_rows_carry_projected_types)
+{
+    checked c;
+    check_text(&c, "event T:\n    p: float\n    q: int\n"
+                   "stream A = T.select(x: p * q, y: q / 2, z: p > 1.0, w: \"s\")\nstream B = A.emit()\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_stream *a = c.prog->streams[0];
+    cr_assert_eq(a->out->nfields, 4);
+    cr_expect_eq(a->out->fields[0].ty, VPC_TY_FLOAT);
+    cr_expect_eq(a->out->fields[1].ty, VPC_TY_INT);
+    cr_expect_eq(a->out->fields[2].ty, VPC_TY_BOOL);
+    cr_expect_eq(a->out->fields[3].ty, VPC_TY_STR);
+    cr_expect_eq(c.prog->streams[1]->src_stream, a);
+    cr_expect_eq(a->nconsumers, 1);
+    done(&c);
+}
+
+Test(check, streams_may_be_used_before_declaration)
+{
+    checked c;
+    check_text(&c, "stream B = A.emit()\nstream A = T.where(x > 1)\n");
+    cr_expect_not_null(c.prog, "%s", c.diags);
+    done(&c);
+}
+
+Test(check, strict_mode_rejects_unknown_sources)
+{
+    checked c;
+    check_text(&c, "event Trade:\n    price: float\nstream S = Trad.emit()\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "t.vpl:3:12: error: unknown stream or event type 'Trad' (did you mean 'Trade'?)"),
+              "%s", c.diags);
+    done(&c);
+}
+
+Test(check, unknown_field_on_projected_row)
+{
+    checked c;
+    check_text(&c, "event T:\n    a: int\nstream S = T.select(total: a).where(totl > 1)\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "unknown field 'totl' on stream 'S' (did you mean 'total'?)"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, field_shadowing_a_global_warns)
+{
+    checked c;
+    check_text(&c, "const price = 1.0\nevent T:\n    price: float\nstream S = T.where(price > 2.0).emit()\n");
+    cr_expect_not_null(c.prog, "%s", c.diags);
+    cr_expect(strstr(c.diags, "warning: field 'price' shadows the global of the same name [-Wshadow]"), "%s",
+              c.diags);
+    done(&c);
+}
+
+Test(check, globals_see_only_earlier_globals)
+{
+    checked c;
+    check_text(&c, "let a = b + 1\nlet b = 2\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "unknown name 'b'"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, function_return_type_is_checked)
+{
+    checked c;
+    check_text(&c, "fn f(x: int) -> str:\n    x + 1\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "function 'f' returns str, found int"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, break_outside_loop)
+{
+    checked c;
+    check_text(&c, "fn f(x: int) -> int:\n    break\n    x\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "'break' outside a loop"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, unknown_context_is_an_error)
+{
+    checked c;
+    check_text(&c, "context fast\nevent T:\n    a: int\nstream S = T.context(fats).emit()\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "unknown context 'fats' (did you mean 'fast'?)"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, int_and_float_compare_and_mix)
+{
+    checked c;
+    check_text(&c, "event T:\n    i: int\n    f: float\nstream S = T.select(a: i + f, b: i == f, c: i / 2)\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_row *out = c.prog->streams[0]->out;
+    cr_expect_eq(out->fields[0].ty, VPC_TY_FLOAT);
+    cr_expect_eq(out->fields[1].ty, VPC_TY_BOOL);
+    cr_expect_eq(out->fields[2].ty, VPC_TY_INT);
+    done(&c);
+}
+
+Test(check, every_error_is_reported_in_one_run)
+{
+    checked c;
+    check_text(&c, "event T:\n    a: int\nstream A = T.where(b > 1)\nstream B = T.emit(x: nope(a))\n"
+                   "stream C = T.where(a)\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "t.vpl:3:20: error"), "%s", c.diags);
+    cr_expect(strstr(c.diags, "t.vpl:4:22: error: unknown function 'nope'"), "%s", c.diags);
+    cr_expect(strstr(c.diags, "t.vpl:5:20: error: condition must be bool, found int"), "%s", c.diags);
+    done(&c);
+}
