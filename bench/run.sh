@@ -16,7 +16,8 @@
 #   BENCH_SCENARIOS="a b"  subset of scenarios (default: every scenarios/*.vpl)
 #   VPC=path               vpc to test (default: build/vpc, built if missing)
 #   CC=cc                  compiler for tools and baselines
-#   BASELINE_CFLAGS        flags for baselines (default: those of vpc's AOT)
+#   BENCH_CFLAGS           C flags of the baselines and of vpc's AOT detectors
+#                          (default: -O2 -march=native)
 #   KEEP=1                 keep the outputs in results/out/
 set -euo pipefail
 
@@ -25,9 +26,10 @@ ROOT=$(dirname -- "$BENCH")
 
 CC=${CC:-cc}
 TOOL_CFLAGS=${TOOL_CFLAGS:--std=c11 -O2 -Wall -Wextra}
-# The baselines get the optimisation flags vpc's AOT backend uses, so the
-# ratio compares code, not compiler settings.
-BASELINE_CFLAGS=${BASELINE_CFLAGS:--O2 -march=native}
+# The baselines and vpc's AOT detectors get the same optimisation flags
+# (vpc build --cflags), so the ratio compares code, not compiler settings.
+BENCH_CFLAGS=${BENCH_CFLAGS:--O2 -march=native}
+BASELINE_CFLAGS=${BASELINE_CFLAGS:-$BENCH_CFLAGS}
 BENCH_N=${BENCH_N:-2000000}
 BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_SCENARIOS=${BENCH_SCENARIOS:-}
@@ -196,7 +198,7 @@ prepare() {
         fi
         rm -f -- "$BIN/$sc-aot"
         if ! "$BIN/peakrss" -o "$OUT/$sc.aot.build.stat" -- \
-            "$VPC" "$BENCH/scenarios/$sc.vpl" -o "$BIN/$sc-aot" >"$log" 2>&1 ||
+            "$VPC" "$BENCH/scenarios/$sc.vpl" -o "$BIN/$sc-aot" --cflags "$BENCH_CFLAGS" >"$log" 2>&1 ||
             [[ ! -x $BIN/$sc-aot ]]; then
             problem "$sc/aot: vpc compile FAILED"
             tail_log "$log"

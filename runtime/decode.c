@@ -74,6 +74,8 @@ int rt_dec_line(rt_dec *d, const char *p, size_t n, int64_t line, vp_event *ev)
     while (i < n && is_blank(p[i])) i++;
     if (i == n || p[i] == '#' || (p[i] == '/' && i + 1 < n && p[i + 1] == '/')) return RT_DEC_NONE;
 
+    size_t bad;
+    if (!rt_utf8_valid(p + i, n - i, &bad)) return rt_dec_fail(d, VP_BAD_MALFORMED, i + bad + 1, "invalid UTF-8");
     bool json = p[i] == '{';
     d->side.failed = d->tmp.failed = false;
     d->side.len = 0;

@@ -43,7 +43,8 @@ rt_dec *rt_dec_new(void);
 void rt_dec_free(rt_dec *d);
 
 /* Decodes one line (without its line terminator) into *ev, event time
- * included. */
+ * included. Lines must be valid UTF-8 (else VP_BAD_MALFORMED), so all text
+ * the runtime writes is too. */
 int rt_dec_line(rt_dec *d, const char *p, size_t n, int64_t line, vp_event *ev);
 
 /* The scanners (called by rt_dec_line with the side buffer prepared): fill

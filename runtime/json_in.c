@@ -9,7 +9,7 @@
  * not a field. Duplicate keys are all kept, in input order (a consumer that
  * assigns by name sees the last); for event_type the last one counts.
  *
- * Values: strings are decoded (into the side buffer only when they have
+ * The line is valid UTF-8 (checked before). Values: strings are decoded (into the side buffer only when they have
  * escapes); numbers keep their text; arrays and objects become canonical
  * JSON text in the side buffer (no whitespace, strings re-escaped as in
  * output, integers re-printed, other numbers in canonical float form).

@@ -100,6 +100,9 @@ bool rt_parse_iso8601(const char *p, size_t n, int64_t *ns);
 bool rt_ms_to_ns(int64_t ms, int64_t *ns);   /* false on overflow */
 bool rt_fms_to_ns(double ms, int64_t *ns);   /* rounds; false if not representable */
 
+/* ---- UTF-8 (utf8.c) ---- */
+bool rt_utf8_valid(const char *p, size_t n, size_t *bad); /* *bad: first invalid byte */
+
 /* ---- JSON string bodies (jstr.c) ---- */
 /* Scans the body of a string whose opening quote precedes p: returns the
  * index of the closing quote, or -1 if unterminated or holding a raw

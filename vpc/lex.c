@@ -29,7 +29,8 @@ vpc_span vpc_lex_template_body(const vpc_lexer *lx)
 /* ---------------------------------------------------------------------------
  * characters and helpers */
 
-enum { END = -1, MAX_BLOCKS = 64 };
+enum { END = -1 };
+#define MAX_BLOCKS (sizeof ((vpc_lexer *)0)->ind_header / sizeof ((vpc_lexer *)0)->ind_header[0])
 
 static int at(const vpc_lexer *lx, uint32_t i)
 {
@@ -730,7 +731,7 @@ static bool line_is_header(const vpc_lexer *lx)
 
 static void open_block(vpc_lexer *lx, uint32_t col, const vpc_tok *t)
 {
-    if (lx->nind == MAX_BLOCKS) {
+    if ((size_t)lx->nind == MAX_BLOCKS) {
         lex_error(lx, t->span.off, t->span.len, "too many nested blocks");
         return;
     }

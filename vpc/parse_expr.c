@@ -350,7 +350,9 @@ static bool dot_ends_condition(parser *p)
 static vpc_expr *parse_postfix(parser *p)
 {
     vpc_expr *e = parse_primary(p);
-    for (;;) {
+    int deeper = 0;
+    for (;; deeper++) {
+        p_enter(p); /* each suffix wraps the tree so far one level deeper */
         vpc_tok_kind k = p_cur(p)->kind;
         if (k == VPC_T_LPAREN) {
             vpc_expr *call = p_new_expr(p, VPC_E_CALL, e->span);
@@ -363,6 +365,7 @@ static vpc_expr *parse_postfix(parser *p)
         } else if ((k == VPC_T_DOT || k == VPC_T_QDOT) && !dot_ends_condition(p)) {
             e = parse_member(p, e);
         } else {
+            p->nest -= deeper + 1;
             return e;
         }
     }
@@ -488,10 +491,14 @@ static vpc_expr *parse_level(parser *p, int level)
     if (level == L_UNARY) return parse_unary(p);
     vpc_expr *lhs = parse_level(p, level + 1);
     vpc_op op;
+    int deeper = 0;
     while (binop_at(p, level, &op)) {
         p_advance(p);
+        p_enter(p); /* the tree grows one level per operator: keep its height bounded */
+        deeper++;
         lhs = binary(p, op, lhs, parse_level(p, level + 1));
     }
+    p->nest -= deeper;
     return lhs;
 }
 

@@ -147,25 +147,30 @@ static vpc_pat *pat_seq(parser *p)
     return pat;
 }
 
-/* pat_and -> pat_seq {('AND' | 'and') (('NOT' | 'not') step | pat_seq)} */
+/* and_not -> ('NOT' | 'not') step      (P and not E: P with .not(E)) */
+static vpc_pat *pat_and_not(parser *p, vpc_pat *lhs)
+{
+    p_advance(p);
+    vpc_pat *pat = new_pat(p, VPC_P_AND_NOT, lhs->span);
+    pat->items = VPC_NEW_N(p->arena, vpc_pat *, 1);
+    pat->items[0] = lhs;
+    pat->nitems = 1;
+    parse_step(p, &pat->step);
+    pat->span = p_span_from(p, lhs->span);
+    return pat;
+}
+
+/* pat_and -> pat_seq {('AND' | 'and') (and_not | pat_seq)} */
 static vpc_pat *pat_and(parser *p)
 {
     vpc_pat *lhs = pat_seq(p);
-    while (at_pat_op(p, VPC_T_AND, p->kw.AND)) {
+    int deeper = 0;
+    for (; at_pat_op(p, VPC_T_AND, p->kw.AND); deeper++) {
         p_advance(p);
-        if (!at_not(p)) {
-            lhs = pat_binary(p, VPC_P_AND, lhs, pat_seq(p));
-            continue;
-        }
-        p_advance(p);
-        vpc_pat *pat = new_pat(p, VPC_P_AND_NOT, lhs->span);
-        pat->items = VPC_NEW_N(p->arena, vpc_pat *, 1);
-        pat->items[0] = lhs;
-        pat->nitems = 1;
-        parse_step(p, &pat->step);
-        pat->span = p_span_from(p, lhs->span);
-        lhs = pat;
+        p_enter(p); /* the tree grows one level per operator: keep its height bounded */
+        lhs = at_not(p) ? pat_and_not(p, lhs) : pat_binary(p, VPC_P_AND, lhs, pat_seq(p));
     }
+    p->nest -= deeper;
     return lhs;
 }
 
@@ -173,10 +178,13 @@ static vpc_pat *pat_and(parser *p)
 static vpc_pat *pat_xor(parser *p)
 {
     vpc_pat *lhs = pat_and(p);
-    while (at_pat_op(p, VPC_T_XOR, p->kw.XOR)) {
+    int deeper = 0;
+    for (; at_pat_op(p, VPC_T_XOR, p->kw.XOR); deeper++) {
         p_advance(p);
+        p_enter(p);
         lhs = pat_binary(p, VPC_P_XOR, lhs, pat_and(p));
     }
+    p->nest -= deeper;
     return lhs;
 }
 
@@ -185,11 +193,13 @@ static vpc_pat *parse_pattern(parser *p)
 {
     p_enter(p);
     vpc_pat *lhs = pat_xor(p);
-    while (at_pat_op(p, VPC_T_OR, p->kw.OR)) {
+    int deeper = 0;
+    for (; at_pat_op(p, VPC_T_OR, p->kw.OR); deeper++) {
         p_advance(p);
+        p_enter(p);
         lhs = pat_binary(p, VPC_P_OR, lhs, pat_xor(p));
     }
-    p_leave(p);
+    p->nest -= deeper + 1;
     return lhs;
 }
 

@@ -116,6 +116,14 @@ Test(json, escaped_key_and_type)
     cr_assert_eq(f->raw.p[0], '\0');
 }
 
+Test(json, valid_utf8_of_every_length_accepted)
+{
+    expect_event("{\"type\":\"T\",\"s\":\"a\xc2\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"}", "T", 1);
+    expect_field("s", VP_J_STR, "a©€😀\U0010FFFF");
+    expect_bad("{\"type\":\"T\",\"s\":\"abcdefgh\x80\"}", VP_BAD_MALFORMED);
+    cr_assert_str_eq(d->msg, "invalid UTF-8 at column 26");
+}
+
 Test(json, string_without_escapes_points_into_line)
 {
     const char *line = "{\"type\":\"T\",\"s\":\"plain é\"}";
@@ -199,6 +207,11 @@ Test(json, malformed_lines_rejected)
         "{\"type\":\"T\",\"a\":",
         "{type:\"T\"}",
         "{\"type\":\"T\",\"a\":'x'}",
+        "{\"type\":\"T\",\"a\":\"\xff\"}",     /* invalid UTF-8 */
+        "{\"type\":\"T\",\"a\":\"\xc0\xaf\"}", /* overlong */
+        "{\"type\":\"T\",\"a\":\"\xed\xa0\x80\"}", /* surrogate */
+        "{\"type\":\"T\",\"a\":\"\xf4\x90\x80\x80\"}", /* above U+10FFFF */
+        "{\"type\":\"T\",\"a\":\"\xe2\x82\"}", /* truncated */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_bad(bad[i], VP_BAD_MALFORMED);
 }
@@ -318,6 +331,7 @@ Test(evt, malformed_lines_rejected)
         "Trade {a 1}", "Trade", "Trade {a: 1", "Trade {a: \"x}", "@x A{}", "@5x A{}", "@5 ",
         "1abc {}", "Trade {a: 1} junk", "Trade {a: }", "Trade {: 1}", "A(1,,2)", "A { a: [1, }",
         "A { a: [1,,2] }", "BATCH 12x", "BATCH 5 6", "A { a: 1 } ; ;", "A {a: 'x' y}",
+        "A { a: caf\xe9 }",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_bad(bad[i], VP_BAD_MALFORMED);
 }

@@ -646,6 +646,37 @@ Test(parse, deep_unary_chains_are_bounded)
     EXPECT_ERRORS(text, "t.vpl:1:209: error: expression nested too deeply");
 }
 
+/* Long flat chains build deep trees: their height is bounded too, so
+ * every later stage may recurse over the tree. */
+static char *repeat(const char *head, const char *unit, int n)
+{
+    size_t hn = strlen(head), un = strlen(unit);
+    char *text = malloc(hn + un * (size_t)n + 1);
+    memcpy(text, head, hn);
+    for (int i = 0; i < n; i++) memcpy(text + hn + un * (size_t)i, unit, un);
+    text[hn + un * (size_t)n] = 0;
+    return text;
+}
+
+Test(parse, long_chains_are_bounded)
+{
+    const char *cases[][2] = {
+        {"let x = a", " + a"}, {"let x = a", ".b"}, {"let x = f", "()"},
+        {"pattern P = A", " AND A"}, {"pattern P = A", " or A"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = repeat(cases[i][0], cases[i][1], 100000);
+        char *e = errors(text);
+        cr_expect(strstr(e, "error: expression nested too deeply") && !strchr(e, '\n'), "case %zu: %s", i, e);
+        free(e);
+        free(text);
+        text = repeat(cases[i][0], cases[i][1], 150);
+        parse_text(text, strlen(text));
+        cr_expect(parsed_ok, "case %zu with 150 terms", i);
+        free(text);
+    }
+}
+
 Test(parse, returns_true_and_appends)
 {
     parse_text("const a = 1", 11);
