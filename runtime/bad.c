@@ -3,7 +3,9 @@
  * The first bad input of each kind is reported on stderr as
  *     <input>:<line>: error: <kind text>: <message>
  * (<input> is the --input path or "<stdin>"); later ones are only counted.
- * An input line with any report other than "wrong field type" is skipped.
+ * An input line with any report is skipped (a compiled decoder rejects the
+ * whole event on a wrong field type). An unknown event type is reported with
+ * its name: <input>:<line>: error: unknown event type 'T'.
  *
  * Summary (stderr, when there was bad input, a non-zero counter, or --stats):
  *     vprt: <R> events read, <P> processed, <S> skipped[ (<kind>: <n>, ...)]
@@ -54,7 +56,7 @@ void vp_bad_input(vp_ctx *ctx, int32_t kind, const vp_event *ev, const char *msg
     if (!ctx) return;
     if (kind < 0 || kind >= VP_BAD__COUNT) kind = VP_BAD_MALFORMED;
     ctx->bad[kind]++;
-    if (kind != VP_BAD_FIELD_TYPE && ctx->in_input && !ctx->input_skipped) {
+    if (ctx->in_input && !ctx->input_skipped) {
         ctx->input_skipped = true;
         ctx->events_skipped++;
     }
@@ -64,8 +66,13 @@ void vp_bad_input(vp_ctx *ctx, int32_t kind, const vp_event *ev, const char *msg
     bool has_msg = msg && *msg;
     /* one fwrite per report keeps lines whole when stderr is shared */
     char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s:%lld: error: %s%s%s\n", ctx->input_name,
-                     (long long)line, kind_text[kind], has_msg ? ": " : "", has_msg ? msg : "");
+    int n;
+    if (kind == VP_BAD_UNKNOWN_TYPE && ev && !has_msg)
+        n = snprintf(buf, sizeof buf, "%s:%lld: error: %s '%.*s'\n", ctx->input_name, (long long)line,
+                     kind_text[kind], (int)(ev->type.n > 128 ? 128 : ev->type.n), ev->type.p);
+    else
+        n = snprintf(buf, sizeof buf, "%s:%lld: error: %s%s%s\n", ctx->input_name, (long long)line,
+                     kind_text[kind], has_msg ? ": " : "", has_msg ? msg : "");
     if (n < 0) return;
     if ((size_t)n >= sizeof buf) {
         n = (int)sizeof buf - 1;

@@ -107,7 +107,7 @@ static void print_one(vpc_ctx *c, FILE *f, const vpc_diag *d)
 void vpc_diag_flush(vpc_ctx *c, void *file)
 {
     FILE *f = file;
-    qsort(c->diags, c->ndiags, sizeof *c->diags, diag_cmp);
+    if (c->ndiags) qsort(c->diags, c->ndiags, sizeof *c->diags, diag_cmp);
     for (uint32_t i = 0; i < c->ndiags; i++) print_one(c, f, &c->diags[i]);
     c->ndiags = 0;
     fflush(f);

@@ -197,7 +197,8 @@ void vpc_emit_dispatch(vpc_emitter *E)
         vpc_cw_line(w, "    break;");
         vpc_cw_close(w, NULL);
     }
-    vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_UNKNOWN_TYPE, in, \"no stream reads this event type\");");
+    vpc_cw_comment(w, "no stream reads this type: counted and reported as unknown");
+    vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_UNKNOWN_TYPE, in, NULL);");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
     free(ev);
