@@ -1,12 +1,12 @@
 /* infield.c — input field values to C values for declared fields.
  * Each returns 1 when a value was stored, 0 for null, -1 for a wrong type. */
-#include "rt.h"
+#include "scan_inline.h"
 
 int vp_in_int(const vp_field *f, int64_t *out)
 {
     if (f->kind == VP_J_NULL) return 0;
     if (f->kind != VP_J_INT) return -1;
-    return rt_parse_i64(f->raw.p, (size_t)f->raw.n, out) ? 1 : -1;
+    return rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, out) ? 1 : -1;
 }
 
 int vp_in_float(const vp_field *f, double *out)
@@ -15,10 +15,11 @@ int vp_in_float(const vp_field *f, double *out)
     switch (f->kind) {
     case VP_J_NULL: return 0;
     case VP_J_INT:
-        if (!rt_parse_i64(f->raw.p, (size_t)f->raw.n, &i)) return -1;
+        if (!rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, &i)) return -1;
         *out = (double)i;
         return 1;
-    case VP_J_FLOAT: return rt_parse_f64(f->raw.p, (size_t)f->raw.n, out) ? 1 : -1;
+    case VP_J_FLOAT: /* the scanner validated the syntax */
+        return (rt_parse_f64_fast(f->raw.p, (size_t)f->raw.n, out) || rt_parse_f64(f->raw.p, (size_t)f->raw.n, out)) ? 1 : -1;
     default: return -1;
     }
 }
@@ -48,7 +49,7 @@ int vp_in_ts(const vp_field *f, int64_t *out)
     switch (f->kind) {
     case VP_J_NULL: return 0;
     case VP_J_INT:
-        return rt_parse_i64(f->raw.p, (size_t)f->raw.n, &ms) && rt_ms_to_ns(ms, out) ? 1 : -1;
+        return rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, &ms) && rt_ms_to_ns(ms, out) ? 1 : -1;
     case VP_J_FLOAT:
         return rt_parse_f64(f->raw.p, (size_t)f->raw.n, &fms) && rt_fms_to_ns(fms, out) ? 1 : -1;
     case VP_J_STR: return rt_parse_iso8601(f->raw.p, (size_t)f->raw.n, out) ? 1 : -1;
@@ -61,7 +62,7 @@ int vp_in_dur(const vp_field *f, int64_t *out)
     int64_t ms;
     if (f->kind == VP_J_NULL) return 0;
     if (f->kind != VP_J_INT) return -1;
-    return rt_parse_i64(f->raw.p, (size_t)f->raw.n, &ms) && rt_ms_to_ns(ms, out) ? 1 : -1;
+    return rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, &ms) && rt_ms_to_ns(ms, out) ? 1 : -1;
 }
 
 vp_val vp_in_dyn(const vp_field *f)
@@ -71,7 +72,7 @@ vp_val vp_in_dyn(const vp_field *f)
     case VP_J_TRUE: return vp_box_bool(true);
     case VP_J_FALSE: return vp_box_bool(false);
     case VP_J_INT:
-        if (rt_parse_i64(f->raw.p, (size_t)f->raw.n, &v.u.i)) v.tag = VP_INT;
+        if (rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, &v.u.i)) v.tag = VP_INT;
         return v;
     case VP_J_FLOAT:
         if (rt_parse_f64(f->raw.p, (size_t)f->raw.n, &v.u.f)) v.tag = VP_FLOAT;

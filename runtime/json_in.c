@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "scan_inline.h"
 
 typedef struct js {
     const char *p;
@@ -48,9 +49,9 @@ static void put(vp_w *w, const char *p, size_t n) { vp_w_raw(w, p, (int64_t)n); 
 /* Finds the string body at s->i (the opening quote). */
 static bool string_body(js *s, vp_str *body, bool *esc)
 {
-    size_t bad;
+    size_t bad = 0;
     size_t start = s->i + 1;
-    int64_t e = rt_json_str_end(s->p + start, s->n - start, esc, &bad);
+    int64_t e = rt_json_str_end_i(s->p + start, s->n - start, esc, &bad);
     if (e < 0) {
         s->i = start + bad;
         return fail(s, s->i >= s->n ? "unterminated string" : "control character in string");
@@ -97,7 +98,7 @@ static bool is_alnum(char c)
 static bool number(js *s, int32_t *kind, vp_str *raw)
 {
     bool is_int;
-    size_t len = rt_num_scan(s->p + s->i, s->n - s->i, &is_int);
+    size_t len = rt_num_scan_i(s->p + s->i, s->n - s->i, &is_int);
     size_t end = s->i + len;
     if (len == 0 || (end < s->n && (is_alnum(s->p[end]) || s->p[end] == '.' ||
                                     s->p[end] == '+' || s->p[end] == '-')))
@@ -106,7 +107,7 @@ static bool number(js *s, int32_t *kind, vp_str *raw)
     int64_t v;
     /* up to 18 digits always fit in int64 */
     size_t digits = len - (s->p[s->i] == '-');
-    *kind = (is_int && (digits <= 18 || rt_parse_i64(s->p + s->i, len, &v))) ? VP_J_INT : VP_J_FLOAT;
+    *kind = (is_int && (digits <= 18 || rt_parse_i64_i(s->p + s->i, len, &v))) ? VP_J_INT : VP_J_FLOAT;
     *raw = vp_lit(s->p + s->i, (int64_t)len);
     s->i = end;
     return true;
@@ -161,7 +162,7 @@ static bool canon_number(js *s)
     int64_t v;
     double d;
     if (!number(s, &kind, &raw)) return false;
-    if (kind == VP_J_INT && rt_parse_i64(raw.p, (size_t)raw.n, &v))
+    if (kind == VP_J_INT && rt_parse_i64_i(raw.p, (size_t)raw.n, &v))
         vp_w_int(&s->d->side, v);
     else if (rt_parse_f64(raw.p, (size_t)raw.n, &d))
         vp_w_float(&s->d->side, d);

@@ -1,31 +1,13 @@
 /* jstr.c — JSON string bodies: finding their end and decoding escapes
  * (\uXXXX and surrogate pairs become UTF-8). Shared by the input scanner
  * and the readers of canonical array/map text. */
-#include "rt.h"
+#include <string.h>
+
+#include "scan_inline.h"
 
 int64_t rt_json_str_end(const char *p, size_t n, bool *esc, size_t *bad)
 {
-    bool has_esc = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"') {
-            *esc = has_esc;
-            return (int64_t)i;
-        }
-        if (c == '\\') {
-            has_esc = true;
-            i++; /* the escaped character cannot end the string */
-            if (i < n && (unsigned char)p[i] < 0x20) {
-                *bad = i;
-                return -1;
-            }
-        } else if (c < 0x20) {
-            *bad = i;
-            return -1;
-        }
-    }
-    *bad = n;
-    return -1;
+    return rt_json_str_end_i(p, n, esc, bad);
 }
 
 static int hex4(const char *p, size_t n, size_t i)

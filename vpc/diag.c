@@ -99,7 +99,8 @@ static void print_one(vpc_ctx *c, FILE *f, const vpc_diag *d)
     for (const char *p = ls; p < s->text + off && p < le; p++) fputc(*p == '\t' ? '\t' : ' ', f);
     fputc('^', f);
     uint32_t len = d->span.len;
-    if (off + len > (uint32_t)(le - s->text)) len = (uint32_t)(le - s->text) - off;
+    uint32_t end = (uint32_t)(le - s->text); /* the caret stays on the printed line */
+    len = off >= end ? 0 : (off + len > end ? end - off : len);
     for (uint32_t i = 1; i < len; i++) fputc('~', f);
     fputc('\n', f);
 }
