@@ -101,3 +101,18 @@ int rt_dec_line(rt_dec *d, const char *p, size_t n, int64_t line, vp_event *ev)
     d->prev_time = ev->time;
     return RT_DEC_EVENT;
 }
+
+int vp_ms_to_ns(int32_t jkind, int64_t i, double f, int64_t *out)
+{
+    if (jkind == VP_J_INT) return rt_ms_to_ns(i, out) ? 1 : -1;
+    if (jkind == VP_J_FLOAT) return rt_fms_to_ns(f, out) ? 1 : -1;
+    return -1;
+}
+
+int64_t vp_line_time(vp_ctx *ctx, bool known, int64_t ns)
+{
+    rt_dec *d = ctx->dec;
+    if (!d) return known ? ns : 0;
+    if (known) d->prev_time = ns;
+    return d->prev_time;
+}

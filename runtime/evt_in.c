@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "scan_inline.h"
 
 typedef struct es {
     const char *p;
@@ -216,6 +217,7 @@ static bool field_value(es *s, vp_field *f, char closer)
     f->raw = bare(s, closer);
     if (f->raw.n == 0) return fail(s, "missing value");
     f->kind = classify(f->raw);
+    rt_field_parse_num(f);
     return true;
 }
 

@@ -273,7 +273,11 @@ static bool field_value(js *s, vp_field *f)
         f->raw = vp_lit(side->buf + start, (int64_t)(side->len - start));
         return true;
     }
-    if (c == '-' || (c >= '0' && c <= '9')) return number(s, &f->kind, &f->raw);
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        if (!number(s, &f->kind, &f->raw)) return false;
+        rt_field_parse_num(f);
+        return true;
+    }
     return literal(s, &f->kind, &f->raw);
 }
 

@@ -121,6 +121,17 @@ static double now_seconds(void)
 /* One input line: decode, then run the query on it or account for it. */
 static void run_line(vp_ctx *ctx, rt_dec *d, const char *line, size_t n, int64_t lineno)
 {
+    /* the program's own fast path first: it declines without side effects */
+    if (ctx->q->on_line && n && line[0] == '{') {
+        rt_input_begin(ctx, lineno);
+        if (ctx->q->on_line(ctx, line, (int64_t)n, lineno)) {
+            rt_input_end(ctx);
+            rt_scratch_reset(ctx);
+            return;
+        }
+        ctx->events_read--;
+        rt_input_end(ctx);
+    }
     vp_event ev;
     int st = rt_dec_line(d, line, n, lineno, &ev);
     if (st == RT_DEC_NONE) return;
@@ -138,6 +149,7 @@ static int run_input(vp_ctx *ctx, int fd, int64_t max_line)
 {
     rt_reader r;
     rt_dec *d = rt_dec_new();
+    ctx->dec = d;
     if (!d || !rt_reader_init(&r, fd, (size_t)max_line, 0)) {
         fprintf(stderr, "vprt: out of memory\n");
         rt_dec_free(d);

@@ -54,8 +54,10 @@ typedef struct rt_counter {
 #define RT_MAX_COUNTERS 1024
 
 /* ---- the run context ---- */
+struct rt_dec;
 struct vp_ctx {
     const vp_query_desc *q;
+    struct rt_dec *dec;     /* the input decoder (event time of fast-path lines) */
     const char *input_name; /* the --input path, or "<stdin>" */
     bool strict;
     bool quiet;

@@ -173,4 +173,15 @@ static inline int64_t rt_json_str_end_i(const char *p, size_t n, bool *esc, size
     return -1;
 }
 
+/* Parses an INT/FLOAT field's number once, at scan time, for vp_in_*. */
+static inline void rt_field_parse_num(vp_field *f)
+{
+    f->has_num = 0;
+    if (f->kind == VP_J_INT)
+        f->has_num = rt_parse_i64_i(f->raw.p, (size_t)f->raw.n, &f->num.i);
+    else if (f->kind == VP_J_FLOAT)
+        f->has_num = rt_parse_f64_fast(f->raw.p, (size_t)f->raw.n, &f->num.f) ||
+                     rt_parse_f64(f->raw.p, (size_t)f->raw.n, &f->num.f);
+}
+
 #endif /* VP_SCAN_INLINE_H */

@@ -75,7 +75,12 @@ enum vp_jkind {
 typedef struct vp_field {
     vp_str key; /* unescaped member name */
     vp_str raw;
-    int32_t kind; /* enum vp_jkind */
+    int32_t kind;    /* enum vp_jkind */
+    int32_t has_num; /* INT/FLOAT: num holds the value, parsed once by the scanner */
+    union {
+        int64_t i;
+        double f;
+    } num;
 } vp_field;
 
 /* One input event: its type, event time and fields in input order. */
@@ -96,6 +101,10 @@ typedef struct vp_query_desc {
     void (*on_event)(vp_ctx *ctx, const vp_event *ev);
     void (*on_end)(vp_ctx *ctx); /* end of input: flush */
     void (*fini)(vp_ctx *ctx);
+    /* Optional fast path: decodes and runs one input line by itself and
+     * returns 1, or returns 0 without side effects and the runtime scans the
+     * line and calls on_event. */
+    int (*on_line)(vp_ctx *ctx, const char *p, int64_t n, int64_t line);
 } vp_query_desc;
 
 /* ---- Entry point: the detector's command line (also used by `vpc run`). ---- */
@@ -111,6 +120,14 @@ int vp_in_str(const vp_field *f, vp_str *out);
 int vp_in_ts(const vp_field *f, int64_t *out);  /* int/float ms or ISO-8601 string */
 int vp_in_dur(const vp_field *f, int64_t *out); /* int ms */
 vp_val vp_in_dyn(const vp_field *f);            /* any value, dynamically typed */
+
+/* ---- Fast path support (on_line) ---- */
+/* A number in ms (jkind VP_J_INT: i, VP_J_FLOAT: f) to ns, as vp_in_ts
+ * converts it: 1, or -1 when out of range. */
+int vp_ms_to_ns(int32_t jkind, int64_t i, double f, int64_t *out);
+/* The event time of a line on_line decoded: ns when known (from its ts or
+ * timestamp member), else the previous event's time. */
+int64_t vp_line_time(vp_ctx *ctx, bool known, int64_t ns);
 
 /* ---- Bad input: counted, reported once per kind, run stops under --strict ---- */
 enum vp_bad_kind {
@@ -229,5 +246,135 @@ static inline int64_t vp_i_wrap_mul(int64_t a, int64_t b) { return (int64_t)((ui
 static inline int64_t vp_i_wrap_neg(int64_t a) { return (int64_t)(0 - (uint64_t)a); }
 static inline int64_t vp_i_shl(int64_t a, int64_t b) { return (b < 0 || b > 63) ? 0 : (int64_t)((uint64_t)a << b); }
 static inline int64_t vp_i_shr(int64_t a, int64_t b) { return (b < 0 || b > 63) ? (a < 0 ? -1 : 0) : (a >> b); }
+
+/* ---- Fast-path JSON reading for generated on_line decoders ----
+ * They accept only the plain form: ASCII strings without escapes, integers
+ * and decimals without exponent, true/false/null. Anything else makes them
+ * return false, and the line goes to the runtime's full scanner, which then
+ * decides (and reports bad input) exactly as for any other line. */
+typedef struct vp_jr {
+    const char *p, *end;
+} vp_jr;
+
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define VP_HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define VP_HOT_INLINE static inline
+#endif
+
+static inline void vp_jr_ws(vp_jr *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\r' || *r->p == '\n')) r->p++;
+}
+
+static inline bool vp_jr_ch(vp_jr *r, char c)
+{
+    vp_jr_ws(r);
+    if (r->p < r->end && *r->p == c) {
+        r->p++;
+        return true;
+    }
+    return false;
+}
+
+/* After a value: whitespace, ',' or '}' must follow. */
+static inline bool vp_jr_ends_value(const vp_jr *r)
+{
+    if (r->p >= r->end) return true;
+    char c = *r->p;
+    return c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+VP_HOT_INLINE bool vp_jr_str(vp_jr *r, vp_str *out)
+{
+    vp_jr_ws(r);
+    if (r->p >= r->end || *r->p != '"') return false;
+    const char *s = ++r->p;
+    while (r->p < r->end) {
+        unsigned char c = (unsigned char)*r->p;
+        if (c == '"') {
+            out->p = s;
+            out->n = r->p - s;
+            r->p++;
+            return true;
+        }
+        if (c < 0x20 || c >= 0x7f || c == '\\') return false;
+        r->p++;
+    }
+    return false;
+}
+
+static inline bool vp_jr_word(vp_jr *r, const char *w, int64_t n)
+{
+    vp_jr_ws(r);
+    if (r->end - r->p < n || !vp_mem_eq(r->p, w, n)) return false;
+    r->p += n;
+    return vp_jr_ends_value(r);
+}
+
+/* A number: 1 with an int in *i, 2 with a float in *f, 0 when not plain
+ * (exponent, more digits than the exact fast conversion allows). The float is
+ * the correctly rounded value, the same the full scanner computes. */
+VP_HOT_INLINE int vp_jr_num(vp_jr *r, int64_t *i, double *f)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    vp_jr_ws(r);
+    const char *p = r->p, *e = r->end;
+    bool neg = false;
+    if (p < e && *p == '-') {
+        neg = true;
+        p++;
+    }
+    if (p >= e || *p < '0' || *p > '9') return 0;
+    uint64_t m = 0;
+    int nd = 0, frac = 0;
+    if (*p == '0') {
+        p++;
+        if (p < e && *p >= '0' && *p <= '9') return 0; /* leading zero: not JSON */
+    } else {
+        for (; p < e && *p >= '0' && *p <= '9'; p++, nd++) {
+            if (nd == 18) return 0;
+            m = m * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    bool is_float = false;
+    if (p < e && *p == '.') {
+        is_float = true;
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return 0;
+        for (; p < e && *p >= '0' && *p <= '9'; p++, nd++, frac++) {
+            if (nd == 18 || frac == 22) return 0;
+            m = m * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    r->p = p;
+    if (!vp_jr_ends_value(r)) return 0;
+    if (!is_float) {
+        *i = neg ? (int64_t)(0 - m) : (int64_t)m;
+        return 1;
+    }
+    if (m > ((uint64_t)1 << 53)) return 0;
+    double d = (double)(int64_t)m / pow10[frac]; /* m < 2^53: exact */
+    *f = neg ? -d : d;
+    return 2;
+}
+
+/* Skips a plain value of a member the program does not read. */
+static inline bool vp_jr_skip(vp_jr *r)
+{
+    vp_str s;
+    int64_t i;
+    double f;
+    vp_jr_ws(r);
+    if (r->p >= r->end) return false;
+    char c = *r->p;
+    if (c == '"') return vp_jr_str(r, &s);
+    if (c == 't') return vp_jr_word(r, "true", 4);
+    if (c == 'f') return vp_jr_word(r, "false", 5);
+    if (c == 'n') return vp_jr_word(r, "null", 4);
+    return vp_jr_num(r, &i, &f) != 0;
+}
 
 #endif /* VP_H */

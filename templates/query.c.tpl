@@ -23,6 +23,8 @@
 @@STREAMS@@
 /* ---- input ---- */
 @@DISPATCH@@
+/* ---- fast path: plain flat JSON lines decoded in one pass ---- */
+@@FAST@@
 static void q_init(vp_ctx *ctx)
 {
     (void)ctx;
@@ -40,6 +42,6 @@ static void q_fini(vp_ctx *ctx)
 }
 
 const vp_query_desc vp_query = {
-    VP_ABI_VERSION, "@@SOURCE@@", "@@HASH@@", q_init, q_on_event, q_on_end, q_fini,
+    VP_ABI_VERSION, "@@SOURCE@@", "@@HASH@@", q_init, q_on_event, q_on_end, q_fini, @@ON_LINE@@,
 };
 /* ==== End templates/query.c.tpl ==== */

@@ -101,8 +101,9 @@ const char *vpc_c_name(vpc_ctx *ctx, const char *vpl_path)
     return s;
 }
 
-void vpc_generate(vpc_ctx *ctx, vpc_program *prog, const char *c_name, bool line_dirs, vpc_buf *out)
+void vpc_generate(vpc_ctx *ctx, vpc_program *prog, const char *c_name, bool line_dirs, bool fast_path,
+                  vpc_buf *out)
 {
-    vpc_emit_opts o = {c_name, line_dirs};
+    vpc_emit_opts o = {c_name, line_dirs, !fast_path};
     vpc_emit(ctx, prog, &o, out);
 }

@@ -11,6 +11,7 @@ vpc_program *vpc_frontend(vpc_ctx *ctx, const char *path, const char *text, vpc_
 /* Generated file name for a .vpl path: its base name with .c. */
 const char *vpc_c_name(vpc_ctx *ctx, const char *vpl_path);
 /* C for a checked program. */
-void vpc_generate(vpc_ctx *ctx, vpc_program *prog, const char *c_name, bool line_dirs, vpc_buf *out);
+void vpc_generate(vpc_ctx *ctx, vpc_program *prog, const char *c_name, bool line_dirs, bool fast_path,
+                  vpc_buf *out);
 
 #endif /* VPC_DRIVER_H */

@@ -55,6 +55,13 @@ static bool fill(vpc_cw *w, const char *hole, void *ud)
     else if (!strcmp(hole, "DECODERS")) vpc_emit_decoders(E);
     else if (!strcmp(hole, "STREAMS")) vpc_emit_streams(E);
     else if (!strcmp(hole, "DISPATCH")) vpc_emit_dispatch(E);
+    else if (!strcmp(hole, "FAST")) {
+        if (E->fast_path) vpc_emit_fast_path(E);
+        else vpc_cw_comment(w, "fast path disabled (--no-fast-path)");
+    } else if (!strcmp(hole, "ON_LINE")) {
+        const char *f = E->fast_path && vpc_emit_has_fast_path(E) ? "Q_ON_LINE" : "0";
+        vpc_cw_raw(w, f, strlen(f));
+    }
     else if (!strcmp(hole, "INIT")) {
         w->indent = 1;
         if (E->has_queue) vpc_cw_line(w, "q_dropped = vp_counter(ctx, \"rows dropped: dependent-stream queue full\");");
@@ -73,6 +80,7 @@ void vpc_emit(vpc_ctx *ctx, vpc_program *prog, const vpc_emit_opts *opts, vpc_bu
     E.prog = prog;
     E.w = &w;
     E.depth = "0";
+    E.fast_path = !opts->no_fast_path;
     for (uint32_t i = 0; i < prog->nstreams; i++) E.has_queue |= prog->streams[i]->nconsumers > 0;
     fill_ctx F = {0};
     F.E = &E;

@@ -9,6 +9,7 @@
 typedef struct vpc_emit_opts {
     const char *c_name;   /* generated file name, for #line back */
     bool line_dirs;
+    bool no_fast_path;    /* every line through the runtime's full scanner */
 } vpc_emit_opts;
 
 /* Generates the C unit of a checked program. */
@@ -24,6 +25,7 @@ typedef struct vpc_emitter {
     vpc_row *rowlayout;
     const char *depth;    /* recursion depth expression for user calls */
     bool has_queue;
+    bool fast_path;       /* emit q_on_line */
 } vpc_emitter;
 
 /* A value computed by generated code: C expressions for the value and for
@@ -60,6 +62,10 @@ void vpc_emit_globals_init(vpc_emitter *E);
 void vpc_emit_row_structs(vpc_emitter *E);
 void vpc_emit_decoders(vpc_emitter *E);
 void vpc_emit_dispatch(vpc_emitter *E);
+
+/* emit_fast.c */
+bool vpc_emit_has_fast_path(vpc_emitter *E);
+void vpc_emit_fast_path(vpc_emitter *E);
 
 /* emit_stream.c */
 void vpc_emit_stream_protos(vpc_emitter *E);

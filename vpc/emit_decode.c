@@ -136,21 +136,24 @@ void vpc_emit_decoders(vpc_emitter *E)
         if (E->prog->events[i]->consumed) emit_decoder(E, E->prog->events[i]);
 }
 
-/* on_<Type>: decode once, then run every stream that reads the type, in
- * declaration order, then drain the rows they queued for dependents. */
+/* run_<Type>: every stream that reads the type, in declaration order, then
+ * the rows they queued for dependents. on_<Type> decodes a scanned event
+ * first; the fast path (emit_fast.c) decodes a line itself. */
 static void emit_handler(vpc_emitter *E, vpc_row *r)
 {
     vpc_cw *w = E->w;
     vpc_cw_comment(w, "every input %s runs each stream that reads it, in declaration order", r->event->name);
-    vpc_cw_open(w, "static void on_%s(vp_ctx *ctx, const vp_event *in)", r->event->name);
-    vpc_cw_line(w, "%s ev;", r->cname);
-    vpc_cw_line(w, "if (!dec_%s(ctx, in, &ev)) return;", r->event->name);
+    vpc_cw_open(w, "static void run_%s(vp_ctx *ctx, const %s *ev)", r->event->name, r->cname);
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
-        if (st->src_kind == VPC_SK_EVENT && st->src_event == r)
-            vpc_cw_line(w, "st_%s(ctx, &ev);", st->name->name);
+        if (st->src_kind == VPC_SK_EVENT && st->src_event == r) vpc_cw_line(w, "st_%s(ctx, ev);", st->name->name);
     }
     if (E->has_queue) vpc_cw_line(w, "q_drain(ctx);");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+    vpc_cw_open(w, "static void on_%s(vp_ctx *ctx, const vp_event *in)", r->event->name);
+    vpc_cw_line(w, "%s ev;", r->cname);
+    vpc_cw_line(w, "if (dec_%s(ctx, in, &ev)) run_%s(ctx, &ev);", r->event->name, r->event->name);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }

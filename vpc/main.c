@@ -21,6 +21,7 @@ typedef struct cli {
     const char *dump;
     bool stats;
     bool line_dirs;
+    bool fast_path;
     bool werror, no_warn;
     vpc_cc_opts cc;
     int run_argc;        /* detector arguments after the program (run) */
@@ -40,6 +41,8 @@ static const char usage_main[] =
     "  -o FILE           output file (binary for build, C for --emit-c)\n"
     "  --stats           print compile timings on stderr\n"
     "  --no-line-dirs    no #line directives in the generated C\n"
+    "  --no-fast-path    no one-pass decoder of plain JSON lines (all lines take the\n"
+    "                    runtime's full scanner; results are the same)\n"
     "  -Werror           treat warnings as errors\n"
     "  -w                no warnings\n"
     "  --cc CMD          C compiler for build (default $CC, else cc)\n"
@@ -113,6 +116,7 @@ static int parse_cli(int argc, char **argv, cli *c)
     memset(c, 0, sizeof *c);
     c->cmd = CMD_BUILD;
     c->line_dirs = true;
+    c->fast_path = true;
     int i = 1;
     const char *help = usage_main;
     if (i < argc) {
@@ -149,6 +153,8 @@ static int parse_cli(int argc, char **argv, cli *c)
             c->stats = true;
         } else if (!strcmp(a, "--no-line-dirs")) {
             c->line_dirs = false;
+        } else if (!strcmp(a, "--no-fast-path")) {
+            c->fast_path = false;
         } else if (!strcmp(a, "-Werror")) {
             c->werror = true;
         } else if (!strcmp(a, "-w")) {
@@ -247,7 +253,7 @@ int main(int argc, char **argv)
     }
     const char *c_name = vpc_c_name(&ctx, c.input);
     vpc_buf code = {0};
-    vpc_generate(&ctx, prog, c_name, c.line_dirs, &code);
+    vpc_generate(&ctx, prog, c_name, c.line_dirs, c.fast_path, &code);
     double t_emit = now_ms();
     switch (c.cmd) {
     case CMD_EMIT_C:

@@ -31,7 +31,7 @@ static char *compile(const char *text)
     cr_assert_not_null(p, "diagnostics: %s", diag);
     free(diag);
     vpc_buf out = {0};
-    vpc_generate(&ctx, p, "prog.c", true, &out);
+    vpc_generate(&ctx, p, "prog.c", true, true, &out);
     char *s = strdup(vpc_buf_cstr(&out));
     vpc_buf_free(&out);
     vpc_ctx_free(&ctx);
@@ -65,11 +65,14 @@ static bool allowed(const char *name, size_t n)
         if (strlen(abi[i]) == n && !strncmp(abi[i], name, n)) return true;
     size_t hlen;
     const char *h = vpc_embedded_file("vp.h", &hlen);
-    for (const char *p = h; (p = strstr(p, "static inline ")) != NULL; p++) {
-        const char *paren = strchr(p, '(');
-        const char *nm = paren;
-        while (nm > p && nm[-1] != ' ' && nm[-1] != '*') nm--;
-        if ((size_t)(paren - nm) == n && !strncmp(nm, name, n)) return true;
+    static const char *const markers[] = {"\nstatic inline ", "\nVP_HOT_INLINE "};
+    for (size_t m = 0; m < 2; m++) {
+        for (const char *p = h; (p = strstr(p, markers[m])) != NULL; p++) {
+            const char *paren = strchr(p, '(');
+            const char *nm = paren;
+            while (nm > p && nm[-1] != ' ' && nm[-1] != '*') nm--;
+            if ((size_t)(paren - nm) == n && !strncmp(nm, name, n)) return true;
+        }
     }
     return false;
 }
@@ -99,9 +102,9 @@ Test(emit, one_decoder_per_consumed_type)
     cr_expect_not_null(strstr(c, "static bool dec_B("));
     cr_expect_null(strstr(c, "dec_Unused("), "a type no stream reads needs no decoder");
     /* the fused handler runs both streams of A, in declaration order */
-    const char *h = strstr(c, "static void on_A(");
+    const char *h = strstr(c, "static void run_A(");
     cr_assert_not_null(h);
-    const char *s1 = strstr(h, "st_S1(ctx, &ev);"), *s2 = strstr(h, "st_S2(ctx, &ev);");
+    const char *s1 = strstr(h, "st_S1(ctx, ev);"), *s2 = strstr(h, "st_S2(ctx, ev);");
     cr_expect(s1 && s2 && s1 < s2);
     free(c);
 }
@@ -131,7 +134,7 @@ Test(emit, no_line_directives_when_disabled)
     vpc_program *p = vpc_frontend(&ctx, "prog.vpl", programs[0], &ast, stderr);
     cr_assert_not_null(p);
     vpc_buf out = {0};
-    vpc_generate(&ctx, p, "prog.c", false, &out);
+    vpc_generate(&ctx, p, "prog.c", false, true, &out);
     cr_expect_null(strstr(vpc_buf_cstr(&out), "#line"));
     vpc_buf_free(&out);
     vpc_ctx_free(&ctx);
