@@ -5,7 +5,7 @@ set -euo pipefail
 
 need=(gcc make cmake libc6-dev libtcc-dev)
 if [ "${1:-build}" = "test" ]; then
-  need+=(libcriterion-dev clang diffutils)
+  need+=(libcriterion-dev clang diffutils libjansson-dev)
 fi
 
 missing=()

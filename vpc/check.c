@@ -658,6 +658,6 @@ vpc_program *vpc_check(vpc_ctx *ctx, vpc_ast *ast, const vpc_source *main_src)
     check_misc(&C);
     if (ctx->nerr) return NULL;
     /* a stable order for the generated dispatch */
-    qsort(C.prog->events, C.prog->nevents, sizeof *C.prog->events, event_cmp);
+    if (C.prog->nevents) qsort(C.prog->events, C.prog->nevents, sizeof *C.prog->events, event_cmp);
     return C.prog;
 }

@@ -62,6 +62,8 @@ void vpc_emit_globals_init(vpc_emitter *E);
 void vpc_emit_row_structs(vpc_emitter *E);
 void vpc_emit_decoders(vpc_emitter *E);
 void vpc_emit_dispatch(vpc_emitter *E);
+int vpc_emit_field_len_cmp(const void *a, const void *b); /* qsort: vpc_rfield *, by name length */
+int vpc_emit_event_len_cmp(const void *a, const void *b); /* qsort: vpc_row *, by type name length */
 
 /* emit_fast.c */
 bool vpc_emit_has_fast_path(vpc_emitter *E);

@@ -52,7 +52,9 @@ static const char *in_fn(vpc_ty t)
     }
 }
 
-static int field_len_cmp(const void *a, const void *b)
+/* Orders fields (vpc_rfield *) and event types (vpc_row *) by name length,
+ * then name: the order of the generated `switch (length)` cases. */
+int vpc_emit_field_len_cmp(const void *a, const void *b)
 {
     const vpc_rfield *x = *(vpc_rfield *const *)a, *y = *(vpc_rfield *const *)b;
     if (x->name->len != y->name->len) return x->name->len < y->name->len ? -1 : 1;
@@ -82,7 +84,7 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
     vpc_rfield **sorted = malloc(r->nfields * sizeof *sorted);
     if (!sorted) vpc_ice("out of memory");
     for (uint32_t j = 0; j < r->nfields; j++) sorted[j] = &r->fields[j];
-    qsort(sorted, r->nfields, sizeof *sorted, field_len_cmp);
+    qsort(sorted, r->nfields, sizeof *sorted, vpc_emit_field_len_cmp);
     vpc_cw_open(w, "for (int32_t i = 0; i < in->nfields; i++)");
     vpc_cw_line(w, "const vp_field *f = &in->fields[i];");
     vpc_cw_open(w, "switch (f->key.n)");
@@ -158,7 +160,7 @@ static void emit_handler(vpc_emitter *E, vpc_row *r)
     vpc_cw_blank(w);
 }
 
-static int event_len_cmp(const void *a, const void *b)
+int vpc_emit_event_len_cmp(const void *a, const void *b)
 {
     const vpc_row *x = *(vpc_row *const *)a, *y = *(vpc_row *const *)b;
     if (x->event->len != y->event->len) return x->event->len < y->event->len ? -1 : 1;
@@ -173,8 +175,8 @@ void vpc_emit_dispatch(vpc_emitter *E)
         if (P->events[i]->consumed) emit_handler(E, P->events[i]);
     vpc_row **ev = malloc((P->nevents + 1) * sizeof *ev);
     if (!ev) vpc_ice("out of memory");
-    memcpy(ev, P->events, P->nevents * sizeof *ev);
-    qsort(ev, P->nevents, sizeof *ev, event_len_cmp);
+    if (P->nevents) memcpy(ev, P->events, P->nevents * sizeof *ev);
+    qsort(ev, P->nevents, sizeof *ev, vpc_emit_event_len_cmp);
     vpc_cw_comment(w, "dispatch on event_type");
     vpc_cw_open(w, "static void q_on_event(vp_ctx *ctx, const vp_event *in)");
     if (P->nevents) {

@@ -69,20 +69,6 @@ static void read_time_member(vpc_emitter *E, const char *which, bool reread)
     if (reread) vpc_cw_line(w, "r.p = at_%s; /* read again below as a field */", which);
 }
 
-static int event_len_cmp(const void *a, const void *b)
-{
-    const vpc_row *x = *(vpc_row *const *)a, *y = *(vpc_row *const *)b;
-    if (x->event->len != y->event->len) return x->event->len < y->event->len ? -1 : 1;
-    return strcmp(x->event->name, y->event->name);
-}
-
-static int name_len_cmp(const void *a, const void *b)
-{
-    const vpc_rfield *x = *(vpc_rfield *const *)a, *y = *(vpc_rfield *const *)b;
-    if (x->name->len != y->name->len) return x->name->len < y->name->len ? -1 : 1;
-    return strcmp(x->name->name, y->name->name);
-}
-
 static void emit_member_switch(vpc_emitter *E, vpc_row *row)
 {
     vpc_cw *w = E->w;
@@ -102,7 +88,7 @@ static void emit_member_switch(vpc_emitter *E, vpc_row *row)
         extra[s].ty = VPC_TY_VOID; /* not a field */
         keys[nk++] = &extra[s];
     }
-    qsort(keys, nk, sizeof *keys, name_len_cmp);
+    qsort(keys, nk, sizeof *keys, vpc_emit_field_len_cmp);
     vpc_cw_open(w, "switch (key.n)");
     for (size_t j = 0; j < nk;) {
         uint32_t len = keys[j]->name->len;
@@ -195,7 +181,7 @@ void vpc_emit_fast_path(vpc_emitter *E)
     uint32_t ne = 0;
     for (uint32_t i = 0; i < P->nevents; i++)
         if (has_fast(P->events[i])) ev[ne++] = P->events[i];
-    qsort(ev, ne, sizeof *ev, event_len_cmp);
+    qsort(ev, ne, sizeof *ev, vpc_emit_event_len_cmp);
     vpc_cw_open(w, "switch (type.n)");
     for (uint32_t i = 0; i < ne;) {
         uint32_t len = ev[i]->event->len;

@@ -6,6 +6,8 @@
 
 #include "vpc.h"
 
+enum { VPC_MAX_SOURCE = 64 << 20 };
+
 vpc_source *vpc_source_from_text(vpc_ctx *c, const char *name, const char *text, size_t n)
 {
     if (n > UINT32_MAX - 1) n = UINT32_MAX - 1;
@@ -39,11 +41,19 @@ vpc_source *vpc_source_load(vpc_ctx *c, const char *path)
     vpc_buf b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) vpc_buf_put(&b, chunk, n);
+    bool too_big = false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        vpc_buf_put(&b, chunk, n);
+        if (b.n > VPC_MAX_SOURCE) { /* also stops endless files such as /dev/zero */
+            too_big = true;
+            break;
+        }
+    }
     bool bad = ferror(f);
     fclose(f);
-    if (bad) {
-        fprintf(stderr, "vpc: error: cannot read '%s'\n", path);
+    if (bad || too_big) {
+        if (too_big) fprintf(stderr, "vpc: error: '%s' is larger than %d MiB\n", path, VPC_MAX_SOURCE >> 20);
+        else fprintf(stderr, "vpc: error: cannot read '%s'\n", path);
         vpc_buf_free(&b);
         return NULL;
     }
