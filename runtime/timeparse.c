@@ -76,7 +76,7 @@ static bool zone(const char *p, size_t n, size_t *i, int64_t *off_s)
 bool rt_parse_iso8601(const char *p, size_t n, int64_t *ns)
 {
     size_t i = 0;
-    int64_t y, mo, d, h = 0, mi = 0, s = 0, frac = 0, off_s = 0;
+    int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, frac = 0, off_s = 0;
     if (!digits(p, n, &i, 4, &y) || !expect(p, n, &i, '-') || !digits(p, n, &i, 2, &mo) ||
         !expect(p, n, &i, '-') || !digits(p, n, &i, 2, &d))
         return false;

@@ -24,9 +24,20 @@ typedef struct cli {
     bool fast_path;
     bool werror, no_warn;
     vpc_cc_opts cc;
-    int run_argc;        /* detector arguments after the program (run) */
-    char **run_argv;
+    int run_argc;        /* detector arguments (run): any given before the */
+    char **run_argv;     /* program file, then every argument after it */
+    char *pre_argv[16];
+    int pre_argc;
 } cli;
+
+/* Detector options `vpc run` also accepts before the program file. */
+static int detector_option_arity(const char *a)
+{
+    if (!strcmp(a, "--input") || !strcmp(a, "--output") || !strcmp(a, "--max-line")) return 1;
+    if (!strcmp(a, "--strict") || !strcmp(a, "--quiet")) return 0;
+    if (!strncmp(a, "--input=", 8) || !strncmp(a, "--output=", 9) || !strncmp(a, "--max-line=", 11)) return 0;
+    return -1;
+}
 
 static const char usage_main[] =
     "usage: vpc <file.vpl> -o <binary> [options]   build a native detector\n"
@@ -167,6 +178,11 @@ static int parse_cli(int argc, char **argv, cli *c)
             c->cc.keep = true;
         } else if (!strcmp(a, "-v")) {
             c->cc.verbose = true;
+        } else if (c->cmd == CMD_RUN && detector_option_arity(a) >= 0 && c->pre_argc < 14) {
+            int k = detector_option_arity(a);
+            if (k && !has_next) return usage_error("%s needs a value", a);
+            c->pre_argv[c->pre_argc++] = (char *)a;
+            if (k) c->pre_argv[c->pre_argc++] = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!c->input) {
@@ -268,13 +284,15 @@ int main(int argc, char **argv)
         break;
     case CMD_RUN: {
         for (int i = 0; i < c.run_argc; i++) c.stats |= !strcmp(c.run_argv[i], "--stats");
-        char **argv2 = calloc((size_t)c.run_argc + 2, sizeof *argv2);
+        char **argv2 = calloc((size_t)(c.pre_argc + c.run_argc) + 2, sizeof *argv2);
         if (!argv2) vpc_ice("out of memory");
-        argv2[0] = (char *)c.input;
-        for (int i = 0; i < c.run_argc; i++) argv2[i + 1] = c.run_argv[i];
+        int n2 = 0;
+        argv2[n2++] = (char *)c.input;
+        for (int i = 0; i < c.pre_argc; i++) argv2[n2++] = c.pre_argv[i];
+        for (int i = 0; i < c.run_argc; i++) argv2[n2++] = c.run_argv[i];
         double tcc_ns = 0;
         /* compile time is reported before the run starts */
-        rc = vpc_backend_tcc_run(c_name, code.p, c.run_argc + 1, argv2, &tcc_ns, c.stats ? t0 : -1.0);
+        rc = vpc_backend_tcc_run(c_name, code.p, n2, argv2, &tcc_ns, c.stats ? t0 : -1.0);
         free(argv2);
         break;
     }
