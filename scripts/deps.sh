@@ -8,18 +8,29 @@ if [ "${1:-build}" = "test" ]; then
   need+=(libcriterion-dev clang diffutils libjansson-dev)
 fi
 
-missing=()
-for p in "${need[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-echo "installing: ${missing[*]}" >&2
 sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "error: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+updated=0
+apt_install() {
+  [ $# -eq 0 ] && return 0
+  if [ -n "$sudo" ] && ! command -v sudo >/dev/null; then
+    echo "error: need root (or sudo) to install: $*" >&2
+    exit 1
+  fi
+  echo "installing: $*" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if [ $updated -eq 0 ]; then $sudo apt-get update -qq; updated=1; fi
+  $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+missing=()
+for p in "${need[@]}"; do installed "$p" || missing+=("$p"); done
+apt_install "${missing[@]}"
+
+# libFuzzer's runtime comes with clang's compiler-rt package of the same version
+if [ "${1:-build}" = "test" ]; then
+  v=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+  if [ -n "$v" ] && ! installed "libclang-rt-$v-dev"; then apt_install "libclang-rt-$v-dev"; fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
