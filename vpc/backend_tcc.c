@@ -11,10 +11,6 @@
 #include "builtins.h"
 #include "vp.h"
 
-#ifndef VPC_TCC_LIBDIR
-#define VPC_TCC_LIBDIR "/usr/lib/x86_64-linux-gnu/tcc"
-#endif
-
 typedef struct tcc_sym {
     const char *name;
     const void *addr;
@@ -62,7 +58,7 @@ int vpc_backend_tcc_run(const char *c_name, const char *c_text, int argc, char *
     if (!s) vpc_ice("libtcc: cannot create a compiler state");
     tcc_errors errs = {0};
     tcc_set_error_func(s, &errs, on_error);
-    tcc_set_lib_path(s, VPC_TCC_LIBDIR);
+    /* no files at all: vp.h is spliced in, the runtime is vpc itself */
     tcc_set_options(s, "-nostdinc -nostdlib");
     tcc_define_symbol(s, "VP_NO_STDINC", "1");
     tcc_set_output_type(s, TCC_OUTPUT_MEMORY);

@@ -79,6 +79,14 @@ static void store_local(vpc_emitter *E, vpc_local *l, vpc_cval c)
 static void emit_return(vpc_emitter *E, vpc_fn *fn, vpc_cval c)
 {
     vpc_ty rt = ret_ty(fn);
+    if (rt == VPC_TY_DYN || c.ty == VPC_TY_NULL || c.ty == rt || (rt == VPC_TY_FLOAT && c.ty == VPC_TY_INT)) {
+        /* no unboxing: the value converts directly */
+        bool null = c.ty == VPC_TY_NULL;
+        const char *n = rt == VPC_TY_DYN ? "false" : null ? "true" : c.n ? c.n : "false";
+        vpc_cw_line(E->w, "*isnull = %s;", n);
+        vpc_cw_line(E->w, "return %s;", null && rt != VPC_TY_DYN ? zero_of(rt) : vpc_emit_as(E, c, rt));
+        return;
+    }
     vpc_cw_block(E->w);
     vpc_cw_line(E->w, "%s rv = %s;", vpc_emit_ctype(rt), zero_of(rt));
     vpc_cw_line(E->w, "bool rn = true;");
