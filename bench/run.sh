@@ -371,7 +371,7 @@ sayf '%-40s %12s %12s\n' program compile_ms run_wall_ms
 empty=$OUT/empty.jsonl
 : >"$empty"
 progs=()
-for f in "$ROOT"/examples/*.vpl "$BENCH"/scenarios/*.vpl; do
+for f in "$ROOT"/examples/*.vpl "$ROOT"/examples/*/*.vpl "$BENCH"/scenarios/*.vpl; do
     [[ -e $f ]] && progs+=("$f")
 done
 for f in "${progs[@]}"; do
