@@ -62,8 +62,12 @@ void vpc_emit_globals_init(vpc_emitter *E);
 void vpc_emit_row_structs(vpc_emitter *E);
 void vpc_emit_decoders(vpc_emitter *E);
 void vpc_emit_dispatch(vpc_emitter *E);
-int vpc_emit_field_len_cmp(const void *a, const void *b); /* qsort: vpc_rfield *, by name length */
-int vpc_emit_event_len_cmp(const void *a, const void *b); /* qsort: vpc_row *, by type name length */
+
+/* emit_switch.c: `switch (len_expr)` then vp_mem_eq(ptr_expr, name) per
+ * name, cases sorted by length then name; body writes case `index`. */
+typedef void (*vpc_case_fn)(vpc_emitter *E, size_t index, void *ud);
+void vpc_emit_name_switch(vpc_emitter *E, const char *len_expr, const char *ptr_expr, vpc_sym *const *names,
+                          size_t n, vpc_case_fn body, void *ud);
 
 /* emit_fast.c */
 bool vpc_emit_has_fast_path(vpc_emitter *E);

@@ -52,13 +52,30 @@ static const char *in_fn(vpc_ty t)
     }
 }
 
-/* Orders fields (vpc_rfield *) and event types (vpc_row *) by name length,
- * then name: the order of the generated `switch (length)` cases. */
-int vpc_emit_field_len_cmp(const void *a, const void *b)
+/* One declared field: convert, or report the wrong type and skip the event. */
+static void decode_field(vpc_emitter *E, size_t index, void *ud)
 {
-    const vpc_rfield *x = *(vpc_rfield *const *)a, *y = *(vpc_rfield *const *)b;
-    if (x->name->len != y->name->len) return x->name->len < y->name->len ? -1 : 1;
-    return strcmp(x->name->name, y->name->name);
+    vpc_cw *w = E->w;
+    vpc_row *r = ud;
+    vpc_rfield *f = &r->fields[index];
+    const char *n = f->name->name;
+    const char *conv = in_fn(f->ty);
+    if (!conv) {
+        vpc_cw_line(w, "ev->f_%s = vp_in_dyn(f);", n);
+    } else {
+        vpc_cw_line(w, "int r = %s(f, &ev->f_%s);", conv, n);
+        vpc_cw_line(w, "ev->n_%s = r != 1;", n);
+        vpc_buf msg = {0}, esc = {0};
+        vpc_buf_printf(&msg, "field '%s' of event '%s' expects %s", n, r->event->name, vpc_ty_name(f->ty));
+        vpc_cw_escape(&esc, msg.p, msg.n);
+        vpc_cw_open(w, "if (r < 0)");
+        vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_FIELD_TYPE, in, \"%s\");", vpc_buf_cstr(&esc));
+        vpc_cw_line(w, "return false;");
+        vpc_cw_close(w, NULL);
+        vpc_buf_free(&msg);
+        vpc_buf_free(&esc);
+    }
+    vpc_cw_line(w, "continue;");
 }
 
 static void emit_decoder(vpc_emitter *E, vpc_row *r)
@@ -80,56 +97,17 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
         vpc_cw_blank(w);
         return;
     }
-    /* group fields by name length: a switch, then byte comparison */
-    vpc_rfield **sorted = malloc(r->nfields * sizeof *sorted);
-    if (!sorted) vpc_ice("out of memory");
-    for (uint32_t j = 0; j < r->nfields; j++) sorted[j] = &r->fields[j];
-    qsort(sorted, r->nfields, sizeof *sorted, vpc_emit_field_len_cmp);
+    vpc_sym **names = malloc(r->nfields * sizeof *names);
+    if (!names) vpc_ice("out of memory");
+    for (uint32_t j = 0; j < r->nfields; j++) names[j] = r->fields[j].name;
     vpc_cw_open(w, "for (int32_t i = 0; i < in->nfields; i++)");
     vpc_cw_line(w, "const vp_field *f = &in->fields[i];");
-    vpc_cw_open(w, "switch (f->key.n)");
-    for (uint32_t j = 0; j < r->nfields;) {
-        uint32_t len = sorted[j]->name->len;
-        vpc_cw_line(w, "case %u:", len);
-        w->indent++;
-        for (; j < r->nfields && sorted[j]->name->len == len; j++) {
-            vpc_rfield *f = sorted[j];
-            const char *n = f->name->name;
-            vpc_buf lit = {0};
-            vpc_cw_escape(&lit, n, f->name->len);
-            vpc_cw_open(w, "if (vp_mem_eq(f->key.p, \"%s\", %u))", vpc_buf_cstr(&lit), len);
-            vpc_buf_free(&lit);
-            const char *conv = in_fn(f->ty);
-            if (!conv) {
-                vpc_cw_line(w, "ev->f_%s = vp_in_dyn(f);", n);
-            } else {
-                vpc_cw_line(w, "int r = %s(f, &ev->f_%s);", conv, n);
-                vpc_cw_line(w, "ev->n_%s = r != 1;", n);
-                vpc_buf msg = {0}, esc = {0};
-                vpc_buf_printf(&msg, "field '%s' of event '%s' expects %s", n, r->event->name,
-                               vpc_ty_name(f->ty));
-                vpc_cw_escape(&esc, msg.p, msg.n);
-                vpc_cw_open(w, "if (r < 0)");
-                vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_FIELD_TYPE, in, \"%s\");", vpc_buf_cstr(&esc));
-                vpc_cw_line(w, "return false;");
-                vpc_cw_close(w, NULL);
-                vpc_buf_free(&msg);
-                vpc_buf_free(&esc);
-            }
-            vpc_cw_line(w, "continue;");
-            vpc_cw_close(w, NULL);
-        }
-        vpc_cw_line(w, "break;");
-        w->indent--;
-    }
-    vpc_cw_line(w, "default:");
-    vpc_cw_line(w, "    break;");
-    vpc_cw_close(w, NULL);
+    vpc_emit_name_switch(E, "f->key.n", "f->key.p", names, r->nfields, decode_field, r);
+    free(names);
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "return true;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
-    free(sorted);
 }
 
 void vpc_emit_decoders(vpc_emitter *E)
@@ -160,11 +138,13 @@ static void emit_handler(vpc_emitter *E, vpc_row *r)
     vpc_cw_blank(w);
 }
 
-int vpc_emit_event_len_cmp(const void *a, const void *b)
+/* One event type of the dispatch. */
+static void dispatch_case(vpc_emitter *E, size_t index, void *ud)
 {
-    const vpc_row *x = *(vpc_row *const *)a, *y = *(vpc_row *const *)b;
-    if (x->event->len != y->event->len) return x->event->len < y->event->len ? -1 : 1;
-    return strcmp(x->event->name, y->event->name);
+    vpc_row *r = ((vpc_row **)ud)[index];
+    if (r->consumed) vpc_cw_line(E->w, "on_%s(ctx, in);", r->event->name);
+    else vpc_cw_comment(E->w, "declared, read by no stream");
+    vpc_cw_line(E->w, "return;");
 }
 
 void vpc_emit_dispatch(vpc_emitter *E)
@@ -173,38 +153,15 @@ void vpc_emit_dispatch(vpc_emitter *E)
     vpc_program *P = E->prog;
     for (uint32_t i = 0; i < P->nevents; i++)
         if (P->events[i]->consumed) emit_handler(E, P->events[i]);
-    vpc_row **ev = malloc((P->nevents + 1) * sizeof *ev);
-    if (!ev) vpc_ice("out of memory");
-    if (P->nevents) memcpy(ev, P->events, P->nevents * sizeof *ev);
-    qsort(ev, P->nevents, sizeof *ev, vpc_emit_event_len_cmp);
+    vpc_sym **names = malloc((P->nevents + 1) * sizeof *names);
+    if (!names) vpc_ice("out of memory");
+    for (uint32_t i = 0; i < P->nevents; i++) names[i] = P->events[i]->event;
     vpc_cw_comment(w, "dispatch on event_type");
     vpc_cw_open(w, "static void q_on_event(vp_ctx *ctx, const vp_event *in)");
-    if (P->nevents) {
-        vpc_cw_open(w, "switch (in->type.n)");
-        for (uint32_t i = 0; i < P->nevents;) {
-            uint32_t len = ev[i]->event->len;
-            vpc_cw_line(w, "case %u:", len);
-            w->indent++;
-            for (; i < P->nevents && ev[i]->event->len == len; i++) {
-                vpc_buf lit = {0};
-                vpc_cw_escape(&lit, ev[i]->event->name, len);
-                vpc_cw_open(w, "if (vp_mem_eq(in->type.p, \"%s\", %u))", vpc_buf_cstr(&lit), len);
-                vpc_buf_free(&lit);
-                if (ev[i]->consumed) vpc_cw_line(w, "on_%s(ctx, in);", ev[i]->event->name);
-                else vpc_cw_comment(w, "declared, read by no stream");
-                vpc_cw_line(w, "return;");
-                vpc_cw_close(w, NULL);
-            }
-            vpc_cw_line(w, "break;");
-            w->indent--;
-        }
-        vpc_cw_line(w, "default:");
-        vpc_cw_line(w, "    break;");
-        vpc_cw_close(w, NULL);
-    }
+    if (P->nevents) vpc_emit_name_switch(E, "in->type.n", "in->type.p", names, P->nevents, dispatch_case, P->events);
+    free(names);
     vpc_cw_comment(w, "no stream reads this type: counted and reported as unknown");
     vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_UNKNOWN_TYPE, in, NULL);");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
-    free(ev);
 }

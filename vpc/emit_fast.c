@@ -69,17 +69,41 @@ static void read_time_member(vpc_emitter *E, const char *which, bool reread)
     if (reread) vpc_cw_line(w, "r.p = at_%s; /* read again below as a field */", which);
 }
 
-static void emit_member_switch(vpc_emitter *E, vpc_row *row)
+/* One member name of the switch: a declared field, or ts/timestamp (event
+ * time), data or event_type (declined) when the type does not declare them. */
+static void member_case(vpc_emitter *E, size_t index, void *ud)
 {
     vpc_cw *w = E->w;
+    vpc_rfield *key = ((vpc_rfield **)ud)[index];
+    const char *n = key->name->name;
+    if (!strcmp(n, "data") || !strcmp(n, "event_type")) {
+        vpc_cw_line(w, "return 0; /* nested form or a repeated type: the full scanner */");
+        return;
+    }
+    bool is_time = !strcmp(n, "ts") || !strcmp(n, "timestamp");
+    bool same = is_time && key->ty == VPC_TY_TS; /* a timestamp field is the time itself */
+    if (is_time) read_time_member(E, n, !same && key->ty != VPC_TY_VOID);
+    if (same) {
+        vpc_cw_line(w, "ev.f_%s = t_%s;", n, n);
+        vpc_cw_line(w, "ev.n_%s = !has_%s;", n, n);
+    } else if (key->ty == VPC_TY_VOID) {
+        if (!is_time) vpc_cw_line(w, "if (!vp_jr_skip(&r)) return 0;");
+    } else {
+        read_field(E, key);
+    }
+    vpc_cw_line(w, "continue;");
+}
+
+static void emit_member_switch(vpc_emitter *E, vpc_row *row)
+{
     /* the declared fields, plus ts/timestamp/data/event_type when undeclared */
-    size_t cap = row->nfields + 4;
-    vpc_rfield **keys = malloc(cap * sizeof *keys);
+    static const char *const special[] = {"ts", "timestamp", "data", "event_type"};
+    vpc_rfield **keys = malloc((row->nfields + 4) * sizeof *keys);
+    vpc_sym **names = malloc((row->nfields + 4) * sizeof *names);
     vpc_rfield *extra = calloc(4, sizeof *extra);
-    if (!keys || !extra) vpc_ice("out of memory");
+    if (!keys || !names || !extra) vpc_ice("out of memory");
     size_t nk = 0;
     for (uint32_t i = 0; i < row->nfields; i++) keys[nk++] = &row->fields[i];
-    static const char *const special[] = {"ts", "timestamp", "data", "event_type"};
     for (size_t s = 0; s < 4; s++) {
         bool declared = false;
         for (uint32_t i = 0; i < row->nfields; i++) declared |= !strcmp(row->fields[i].name->name, special[s]);
@@ -88,41 +112,11 @@ static void emit_member_switch(vpc_emitter *E, vpc_row *row)
         extra[s].ty = VPC_TY_VOID; /* not a field */
         keys[nk++] = &extra[s];
     }
-    qsort(keys, nk, sizeof *keys, vpc_emit_field_len_cmp);
-    vpc_cw_open(w, "switch (key.n)");
-    for (size_t j = 0; j < nk;) {
-        uint32_t len = keys[j]->name->len;
-        vpc_cw_line(w, "case %u:", len);
-        w->indent++;
-        for (; j < nk && keys[j]->name->len == len; j++) {
-            const char *n = keys[j]->name->name;
-            vpc_cw_open(w, "if (vp_mem_eq(key.p, \"%s\", %u))", n, len);
-            if (!strcmp(n, "data") || !strcmp(n, "event_type")) {
-                vpc_cw_line(w, "return 0; /* nested form or a repeated type: the full scanner */");
-            } else {
-                bool is_time = !strcmp(n, "ts") || !strcmp(n, "timestamp");
-                bool same = is_time && keys[j]->ty == VPC_TY_TS; /* a timestamp field is the time itself */
-                if (is_time) read_time_member(E, n, !same && keys[j]->ty != VPC_TY_VOID);
-                if (same) {
-                    vpc_cw_line(w, "ev.f_%s = t_%s;", n, n);
-                    vpc_cw_line(w, "ev.n_%s = !has_%s;", n, n);
-                } else if (keys[j]->ty == VPC_TY_VOID) {
-                    if (!is_time) vpc_cw_line(w, "if (!vp_jr_skip(&r)) return 0;");
-                } else {
-                    read_field(E, keys[j]);
-                }
-                vpc_cw_line(w, "continue;");
-            }
-            vpc_cw_close(w, NULL);
-        }
-        vpc_cw_line(w, "break;");
-        w->indent--;
-    }
-    vpc_cw_line(w, "default:");
-    vpc_cw_line(w, "    break;");
-    vpc_cw_close(w, NULL);
-    vpc_cw_line(w, "if (!vp_jr_skip(&r)) return 0; /* a member no stream reads */");
+    for (size_t i = 0; i < nk; i++) names[i] = keys[i]->name;
+    vpc_emit_name_switch(E, "key.n", "key.p", names, nk, member_case, keys);
+    vpc_cw_line(E->w, "if (!vp_jr_skip(&r)) return 0; /* a member no stream reads */");
     free(keys);
+    free(names);
     free(extra);
 }
 
@@ -158,6 +152,12 @@ static void emit_fast_decoder(vpc_emitter *E, vpc_row *row)
     vpc_cw_blank(w);
 }
 
+static void type_case(vpc_emitter *E, size_t index, void *ud)
+{
+    vpc_row *row = ((vpc_row **)ud)[index];
+    vpc_cw_line(E->w, "return fast_%s(ctx, r);", row->event->name);
+}
+
 void vpc_emit_fast_path(vpc_emitter *E)
 {
     vpc_cw *w = E->w;
@@ -176,27 +176,18 @@ void vpc_emit_fast_path(vpc_emitter *E)
     vpc_cw_line(w, "if (!vp_jr_ch(&r, '{') || !vp_jr_str(&r, &key) || key.n != 10 ||");
     vpc_cw_line(w, "    !vp_mem_eq(key.p, \"event_type\", 10) || !vp_jr_ch(&r, ':') || !vp_jr_str(&r, &type))");
     vpc_cw_line(w, "    return 0;");
-    vpc_row **ev = malloc((P->nevents + 1) * sizeof *ev);
-    if (!ev) vpc_ice("out of memory");
-    uint32_t ne = 0;
+    vpc_sym **names = malloc((P->nevents + 1) * sizeof *names);
+    vpc_row **rows = malloc((P->nevents + 1) * sizeof *rows);
+    if (!names || !rows) vpc_ice("out of memory");
+    size_t ne = 0;
     for (uint32_t i = 0; i < P->nevents; i++)
-        if (has_fast(P->events[i])) ev[ne++] = P->events[i];
-    qsort(ev, ne, sizeof *ev, vpc_emit_event_len_cmp);
-    vpc_cw_open(w, "switch (type.n)");
-    for (uint32_t i = 0; i < ne;) {
-        uint32_t len = ev[i]->event->len;
-        vpc_cw_line(w, "case %u:", len);
-        w->indent++;
-        for (; i < ne && ev[i]->event->len == len; i++)
-            vpc_cw_line(w, "if (vp_mem_eq(type.p, \"%s\", %u)) return fast_%s(ctx, r);", ev[i]->event->name, len,
-                        ev[i]->event->name);
-        vpc_cw_line(w, "break;");
-        w->indent--;
-    }
-    free(ev);
-    vpc_cw_line(w, "default:");
-    vpc_cw_line(w, "    break;");
-    vpc_cw_close(w, NULL);
+        if (has_fast(P->events[i])) {
+            rows[ne] = P->events[i];
+            names[ne++] = P->events[i]->event;
+        }
+    vpc_emit_name_switch(E, "type.n", "type.p", names, ne, type_case, rows);
+    free(names);
+    free(rows);
     vpc_cw_line(w, "return 0;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
