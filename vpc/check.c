@@ -147,38 +147,50 @@ static void check_globals(vpc_checker *C)
         d->sema = g;
         P->globals[P->nglobals++] = g;
     }
-    for (uint32_t i = 0; i < P->nglobals; i++) {
-        vpc_global *g = P->globals[i];
-        vpc_decl *d = g->decl;
-        C->nglobals_done = i;
-        vpc_scope S = {0};
-        vpc_ty t = vpc_check_expr(C, &S, d->u.global.init);
-        g->ty = t == VPC_TY_NULL ? VPC_TY_DYN : t;
-        if (d->u.global.type) {
-            vpc_ty want = vpc_ty_from_ref(C, d->u.global.type, NULL);
-            if (!(want == t || want == VPC_TY_DYN || t == VPC_TY_DYN || t == VPC_TY_NULL ||
-                  (want == VPC_TY_FLOAT && t == VPC_TY_INT)))
-                vpc_error(C->ctx, d->u.global.init->span, "cannot initialize '%s' of type %s with %s",
-                          d->name->name, vpc_ty_name(want), vpc_ty_name(t));
-            g->ty = want;
+    /* initializers and top-level `x := e`, in source order; each sees the
+     * globals declared before it */
+    P->load = VPC_NEW_N(&C->ctx->ir, vpc_load_step, C->ast->ndecls + 1);
+    uint32_t declared = 0;
+    for (uint32_t i = 0; i < C->ast->ndecls; i++) {
+        vpc_decl *d = C->ast->decls[i];
+        if (d->kind == VPC_D_GLOBAL && d->sema) {
+            vpc_global *g = d->sema;
+            C->nglobals_done = declared;
+            vpc_scope S = {0};
+            vpc_ty t = vpc_check_expr(C, &S, d->u.global.init);
+            g->ty = t == VPC_TY_NULL ? VPC_TY_DYN : t;
+            if (d->u.global.type) {
+                vpc_ty want = vpc_ty_from_ref(C, d->u.global.type, NULL);
+                if (!(want == t || want == VPC_TY_DYN || t == VPC_TY_DYN || t == VPC_TY_NULL ||
+                      (want == VPC_TY_FLOAT && t == VPC_TY_INT)))
+                    vpc_error(C->ctx, d->u.global.init->span, "cannot initialize '%s' of type %s with %s",
+                              d->name->name, vpc_ty_name(want), vpc_ty_name(t));
+                g->ty = want;
+            }
+            P->load[P->nload++] = (vpc_load_step){g, d->u.global.init, false};
+            declared = g->order + 1;
+        } else if (d->kind == VPC_D_ASSIGN) {
+            vpc_decl *gd = vpc_check_lookup(C, d->name, VPC_D_GLOBAL);
+            vpc_global *g = gd ? gd->sema : NULL;
+            if (!g || g->order >= declared) {
+                vpc_error(C->ctx, d->name_span, "unknown variable '%s'", d->name->name);
+                continue;
+            }
+            if (!gd->u.global.mutable_) {
+                vpc_error(C->ctx, d->name_span, "cannot assign to immutable '%s'", d->name->name);
+                continue;
+            }
+            C->nglobals_done = declared;
+            vpc_scope S = {0};
+            vpc_ty t = vpc_check_expr(C, &S, d->u.assign);
+            if (!(g->ty == t || g->ty == VPC_TY_DYN || t == VPC_TY_DYN || t == VPC_TY_NULL ||
+                  (g->ty == VPC_TY_FLOAT && t == VPC_TY_INT)))
+                vpc_error(C->ctx, d->u.assign->span, "cannot assign %s to '%s' of type %s", vpc_ty_name(t),
+                          d->name->name, vpc_ty_name(g->ty));
+            P->load[P->nload++] = (vpc_load_step){g, d->u.assign, true};
         }
     }
     C->nglobals_done = P->nglobals;
-    /* top-level `x := e` reassigns a var at load time */
-    for (uint32_t i = 0; i < C->ast->ndecls; i++) {
-        vpc_decl *d = C->ast->decls[i];
-        if (d->kind != VPC_D_ASSIGN) continue;
-        vpc_decl *gd = vpc_check_lookup(C, d->name, VPC_D_GLOBAL);
-        if (!gd) {
-            vpc_error(C->ctx, d->name_span, "unknown variable '%s'", d->name->name);
-            continue;
-        }
-        if (!gd->u.global.mutable_) {
-            vpc_error(C->ctx, d->name_span, "cannot assign to immutable '%s'", d->name->name);
-            continue;
-        }
-        vpc_error(C->ctx, d->span, "top-level ':=' is not supported yet");
-    }
 }
 
 /* ---- streams ---- */

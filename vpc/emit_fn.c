@@ -226,12 +226,14 @@ void vpc_emit_globals_init(vpc_emitter *E)
     E->row = NULL;
     E->rowlayout = NULL;
     E->depth = "0";
-    for (uint32_t i = 0; i < E->prog->nglobals; i++) {
-        vpc_global *g = E->prog->globals[i];
-        vpc_cw_comment(E->w, "%s %s", g->decl->u.global.is_const ? "const" : g->decl->u.global.mutable_ ? "var" : "let",
-                       g->name->name);
+    for (uint32_t i = 0; i < E->prog->nload; i++) {
+        vpc_load_step *st = &E->prog->load[i];
+        vpc_global *g = st->global;
+        vpc_decl *d = g->decl;
+        const char *kind = st->reassign ? ":=" : d->u.global.is_const ? "const" : d->u.global.mutable_ ? "var" : "let";
+        vpc_cw_comment(E->w, "%s %s", kind, g->name->name);
         vpc_cw_block(E->w);
-        vpc_cval c = vpc_emit_user_expr(E, g->decl->u.global.init);
+        vpc_cval c = vpc_emit_user_expr(E, st->value);
         store(E, F("g_%s", g->name->name), F("gn_%s", g->name->name), g->ty, c);
         vpc_cw_close(E->w, NULL);
     }

@@ -72,6 +72,14 @@ struct vpc_global {
     uint32_t order;        /* evaluation order */
 };
 
+/* One step of loading the program: a global's initializer, or a top-level
+ * `name := expr` reassigning a var. */
+typedef struct vpc_load_step {
+    vpc_global *global;
+    vpc_expr *value;
+    bool reassign;
+} vpc_load_step;
+
 struct vpc_fn {
     vpc_decl *decl;
     vpc_sym *name;
@@ -129,8 +137,10 @@ typedef struct vpc_program {
     uint32_t nevents;
     vpc_stream **streams;      /* declaration order */
     uint32_t nstreams;
-    vpc_global **globals;      /* evaluation order */
+    vpc_global **globals;      /* declaration order */
     uint32_t nglobals;
+    vpc_load_step *load;       /* what runs at load, in source order */
+    uint32_t nload;
     vpc_fn **fns;              /* declaration order */
     uint32_t nfns;
     uint32_t nops;
