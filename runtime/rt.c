@@ -234,7 +234,7 @@ int vp_main(int argc, char **argv, const vp_query_desc *q)
     ctx->quiet = o.quiet;
 
     if (q->init) q->init(ctx);
-    rt_scratch_reset(ctx);
+    rt_scratch_pin(ctx); /* values computed at load (global strings) live for the whole run */
     status = run_input(ctx, fd, o.max_line);
     if (!ctx->stop && status == 0 && q->on_end) q->on_end(ctx);
     rt_scratch_reset(ctx);

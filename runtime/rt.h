@@ -42,8 +42,11 @@ typedef struct rt_scratch {
     size_t used;  /* bytes used in cur */
     size_t total; /* bytes handed out since the last reset */
     int32_t exhausted_id; /* counter id, -1 until first needed */
+    rt_block *pin_block;  /* memory before this point (in this block) is kept: */
+    size_t pin_used;      /* what the program's load made (global strings) */
 } rt_scratch;
-void rt_scratch_reset(vp_ctx *ctx);
+void rt_scratch_reset(vp_ctx *ctx); /* back to the pin (or empty) */
+void rt_scratch_pin(vp_ctx *ctx);   /* keep everything allocated so far for the run */
 void rt_scratch_free(rt_scratch *s);
 
 /* ---- counters and bad input accounting (bad.c) ---- */

@@ -62,8 +62,16 @@ void *vp_scratch(vp_ctx *ctx, int64_t n)
 void rt_scratch_reset(vp_ctx *ctx)
 {
     rt_scratch *s = &ctx->scratch;
-    s->cur = s->first;
-    s->used = 0;
+    s->cur = s->pin_block ? s->pin_block : s->first;
+    s->used = s->pin_block ? s->pin_used : 0;
+    s->total = 0;
+}
+
+void rt_scratch_pin(vp_ctx *ctx)
+{
+    rt_scratch *s = &ctx->scratch;
+    s->pin_block = s->cur;
+    s->pin_used = s->used;
     s->total = 0;
 }
 
@@ -75,6 +83,6 @@ void rt_scratch_free(rt_scratch *s)
         free(b);
         b = next;
     }
-    s->first = s->cur = NULL;
-    s->used = s->total = 0;
+    s->first = s->cur = s->pin_block = NULL;
+    s->used = s->total = s->pin_used = 0;
 }
