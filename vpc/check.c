@@ -248,6 +248,16 @@ static void scope_for(stream_builder *B, vpc_scope *S)
     S->row_what = B->row_what;
 }
 
+static bool is_identifier(vpc_str s)
+{
+    if (!s.n || (s.p[0] >= '0' && s.p[0] <= '9')) return false;
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    return true;
+}
+
 /* Fields of .select()/.emit(): `name: expr`, a bare name, or one map `{...}`. */
 static vpc_arg *named_items(stream_builder *B, vpc_link *l, uint32_t *nout, const char *opname)
 {
@@ -261,8 +271,9 @@ static vpc_arg *named_items(stream_builder *B, vpc_link *l, uint32_t *nout, cons
         for (uint32_t i = 0; i < n; i++) {
             vpc_expr *k = m->u.map.keys[i];
             if (k->kind == VPC_E_NAME) args[i].name = k->u.name;
-            else if (k->kind == VPC_E_STR) args[i].name = vpc_intern(&ctx->syms, k->u.s.p, k->u.s.n);
-            else vpc_error(ctx, k->span, "field names in .%s() must be names or strings", opname);
+            else if (k->kind == VPC_E_STR && is_identifier(k->u.s))
+                args[i].name = vpc_intern(&ctx->syms, k->u.s.p, k->u.s.n);
+            else vpc_error(ctx, k->span, "field names in .%s() must be identifiers", opname);
             args[i].name_span = k->span;
             args[i].value = m->u.map.values[i];
         }
