@@ -17,7 +17,8 @@
 #   VPC=path               vpc to test (default: build/vpc, built if missing)
 #   CC=cc                  compiler for tools and baselines
 #   BENCH_CFLAGS           C flags of the baselines and of vpc's AOT detectors
-#                          (default: -O2 -march=native)
+#                          (default: -O2 -march=native -ffp-contract=off: vpc
+#                          never fuses a*b+c, so neither may the baselines)
 #   KEEP=1                 keep the outputs in results/out/
 set -euo pipefail
 
@@ -28,7 +29,7 @@ CC=${CC:-cc}
 TOOL_CFLAGS=${TOOL_CFLAGS:--std=c11 -O2 -Wall -Wextra}
 # The baselines and vpc's AOT detectors get the same optimisation flags
 # (vpc build --cflags), so the ratio compares code, not compiler settings.
-BENCH_CFLAGS=${BENCH_CFLAGS:--O2 -march=native}
+BENCH_CFLAGS=${BENCH_CFLAGS:--O2 -march=native -ffp-contract=off}
 BASELINE_CFLAGS=${BASELINE_CFLAGS:-$BENCH_CFLAGS}
 BENCH_N=${BENCH_N:-2000000}
 BENCH_RUNS=${BENCH_RUNS:-5}
@@ -97,6 +98,8 @@ target_of() {
     case "$1:$2" in
     filter:aot) echo "0.8 8" ;;
     filter:jit) echo "0.3 8" ;;
+    vwap:aot) echo "0.7 8" ;;
+    vwap:jit) echo "0.25 8" ;;
     *) echo "" ;;
     esac
 }

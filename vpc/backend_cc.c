@@ -133,6 +133,8 @@ int vpc_backend_cc_build(const char *c_name, const char *c_text, const char *out
     char *ccdup = strdup(cc), *flags = o->cflags ? strdup(o->cflags) : NULL;
     for (char *t = strtok(ccdup, " "); t && argc < 8; t = strtok(NULL, " ")) argv[argc++] = t;
     argv[argc++] = "-O2";
+    /* every a*b+c rounded twice, as libtcc does: the same bits on any CPU */
+    argv[argc++] = "-ffp-contract=off";
     argv[argc++] = "-w"; /* generated code is checked by vpc; its warnings are noise */
     if (flags)
         for (char *t = strtok(flags, " "); t && argc < 40; t = strtok(NULL, " ")) argv[argc++] = t;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,7 +465,14 @@ void bl_out_val(bl_out *o, const bl_val *v)
 static size_t fmt_by_definition(char *out, double x)
 {
     int n = 0;
-    for (int p = 1; p <= 17; p++) {
+    /* For normal doubles not at a power of two, 15 significant digits
+     * identify one double and %g drops trailing zeros: if p = 15 reads back
+     * its text is already the shortest, else the answer is 16 or 17.
+     * Subnormals and powers of two search from p = 1. */
+    int exp2;
+    double mant = frexp(x, &exp2);
+    int first = (fabs(x) < DBL_MIN || fabs(mant) == 0.5) ? 1 : 15;
+    for (int p = first; p <= 17; p++) {
         n = snprintf(out, 32, "%.*g", p, x);
         if (strtod(out, NULL) == x)
             break;

@@ -132,6 +132,45 @@ static void gen_filter(struct out *o, struct rng *r, uint64_t n)
     }
 }
 
+/* ---- Scenario: vwap ----
+ * Trade events for 100 symbols "S000".."S099", picked uniformly. Each symbol
+ * starts at its own price between 5.00 and 500.00 and moves by a random walk
+ * of -5..+5 cents per trade (never below 1.00); prices are written with two
+ * decimals. volume is 1..10000, or 0 for about one trade in 100. ts grows by
+ * 1..4 ms per event. */
+#define VWAP_SYMBOLS 100
+
+static void gen_vwap(struct out *o, struct rng *r, uint64_t n)
+{
+    int64_t cents[VWAP_SYMBOLS];
+    uint64_t ts = TS_START;
+
+    for (int s = 0; s < VWAP_SYMBOLS; s++)
+        cents[s] = 500 + rng_below(r, 49501);
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t s = rng_below(r, VWAP_SYMBOLS);
+        int64_t next = cents[s] + (int64_t)rng_below(r, 11) - 5; /* -5..+5 cents */
+        if (next >= 100)
+            cents[s] = next;
+        uint32_t vol = rng_below(r, 100) == 0 ? 0 : 1 + rng_below(r, 10000);
+
+        out_reserve(o);
+        OUT_LIT(o, "{\"event_type\":\"Trade\",\"symbol\":\"S");
+        o->buf[o->len++] = (char)('0' + s / 100);
+        o->buf[o->len++] = (char)('0' + s / 10 % 10);
+        o->buf[o->len++] = (char)('0' + s % 10);
+        OUT_LIT(o, "\",\"price\":");
+        out_cents(o, (uint64_t)cents[s]);
+        OUT_LIT(o, ",\"volume\":");
+        out_u64(o, vol);
+        OUT_LIT(o, ",\"ts\":");
+        out_u64(o, ts);
+        OUT_LIT(o, "}\n");
+        ts += 1 + rng_below(r, 4);
+    }
+}
+
 /* ---- Scenario table: add a row to add a scenario ---- */
 
 struct scenario {
@@ -142,6 +181,7 @@ struct scenario {
 
 static const struct scenario scenarios[] = {
     {"filter", "StockTick ticks, ~50% with price > 150.0", gen_filter},
+    {"vwap", "Trade events for 100 symbols, random-walk prices", gen_vwap},
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
