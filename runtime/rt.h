@@ -124,4 +124,28 @@ bool rt_jv_next(vp_str text, int64_t *pos, vp_str *key, vp_str *val);
 vp_val rt_jv_decode(vp_ctx *ctx, vp_str val); /* one value's text -> vp_val */
 vp_str rt_jv_unescape(vp_ctx *ctx, vp_str body); /* string body -> text */
 
+/* ---- operator state memory (own.c, keyidx.c) ---- */
+_Noreturn void rt_oom(void); /* "vprt: out of memory", exit status 2 */
+void *rt_arena_alloc(vp_arena *a, size_t n); /* 16-byte aligned, never NULL */
+uint64_t rt_hash(const char *p, int64_t n);
+
+/* An open-addressing index of encoded keys (copied into its own arena),
+ * numbered 0, 1, ... in order of insertion. */
+typedef struct rt_kent {
+    uint64_t h;
+    const char *p; /* NULL: empty entry */
+    int64_t n;
+    int32_t ord;
+} rt_kent;
+typedef struct rt_kidx {
+    rt_kent *e;
+    int64_t cap, n;
+    vp_arena bytes;
+} rt_kidx;
+/* The key's number; a missing key is added when add is true (*is_new),
+ * else -1. */
+int32_t rt_kidx_get(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new);
+void rt_kidx_clear(rt_kidx *x);
+void rt_kidx_free(rt_kidx *x);
+
 #endif /* VP_RT_H */

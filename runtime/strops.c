@@ -41,6 +41,7 @@ vp_str vp_str_concat(vp_ctx *ctx, vp_str a, vp_str b)
 
 double vp_f_mod(double a, double b) { return fmod(a, b); }
 double vp_f_pow(double a, double b) { return pow(a, b); }
+double vp_f_sqrt(double a) { return sqrt(a); }
 
 int64_t vp_i_pow(int64_t a, int64_t b)
 {

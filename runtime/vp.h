@@ -19,6 +19,8 @@ typedef unsigned int uint32_t;
 typedef unsigned long uint64_t;
 typedef unsigned long size_t;
 #define NULL ((void *)0)
+#define INT64_MAX 9223372036854775807L
+#define INT64_MIN (-INT64_MAX - 1)
 #define bool _Bool
 #define true 1
 #define false 0
@@ -212,7 +214,80 @@ bool vp_str_contains(vp_str hay, vp_str needle);
 vp_str vp_str_concat(vp_ctx *ctx, vp_str a, vp_str b);
 double vp_f_mod(double a, double b);
 double vp_f_pow(double a, double b);
+double vp_f_sqrt(double a);
 int64_t vp_i_pow(int64_t a, int64_t b);          /* b >= 0; wraps */
+
+/* ---- Window and partition state (LANGUAGE.md §4.3-4.4) ----
+ * Memory that outlives one input belongs to an operator's state; running
+ * out of memory stops the run ("vprt: out of memory", exit status 2). */
+
+/* A growable array of fixed-size elements. */
+typedef struct vp_vec {
+    void *p;
+    int64_t n, cap;
+} vp_vec;
+/* Room for one more element at the end (n grows by one); NULL when n has
+ * reached max (max < 0: no bound). The array may move. */
+void *vp_vec_push(vp_vec *v, int64_t elem, int64_t max);
+void vp_vec_clear(vp_vec *v, int64_t elem); /* n = 0; large arrays are released */
+void vp_vec_free(vp_vec *v);
+void vp_sort_i32(int32_t *a, int64_t n);    /* ascending */
+
+/* Owned bytes for strings kept across inputs: a chain of blocks that never
+ * move, so copies stay valid until vp_arena_clear. */
+typedef struct vp_blk vp_blk;
+typedef struct vp_arena {
+    vp_blk *head;
+    int64_t used; /* bytes used in head */
+} vp_arena;
+void vp_arena_clear(vp_arena *a); /* keeps one block of moderate size */
+void vp_arena_free(vp_arena *a);
+/* Copies into arena a, or with a == NULL into the current input's scratch
+ * memory (strings of rows handed on). Values without bytes are returned as
+ * they are. */
+vp_str vp_own_str(vp_ctx *ctx, vp_arena *a, vp_str s);
+vp_val vp_own_val(vp_ctx *ctx, vp_arena *a, vp_val v);
+const vp_event *vp_own_event(vp_ctx *ctx, vp_arena *a, const vp_event *ev);
+
+/* A key: values encoded as bytes, numbers compared as `==` does (1 and 1.0
+ * are one key), null a key of its own. Start with n = 0. */
+typedef struct vp_key {
+    char *p;
+    int64_t n, cap;
+} vp_key;
+void vp_key_add(vp_key *k, vp_val v);
+void vp_key_free(vp_key *k);
+
+/* Partition table: one zeroed state slot of `slot` bytes per key, numbered
+ * 0, 1, ... in order of first appearance; slots never move. */
+typedef struct vp_tab vp_tab;
+vp_tab *vp_tab_new(int64_t slot, int64_t max_keys);
+/* The key's slot; a new key gets a new slot (*is_new), or NULL when the
+ * table already holds max_keys keys. */
+void *vp_tab_get(vp_tab *t, const vp_key *k, bool *is_new);
+void *vp_tab_find(vp_tab *t, const vp_key *k); /* NULL when the key is new */
+void *vp_tab_slot(vp_tab *t, int32_t ord);
+int64_t vp_tab_count(const vp_tab *t);
+void vp_tab_free(vp_tab *t);
+
+/* A set of distinct values (count(distinct x)); n is its size. */
+typedef struct vp_set {
+    void *impl;
+    int64_t n;
+} vp_set;
+/* 1 when v was added, 0 when already present, -1 when new but !room. */
+int32_t vp_set_add(vp_set *s, vp_val v, bool room);
+void vp_set_clear(vp_set *s);
+void vp_set_free(vp_set *s);
+
+/* Open sessions by expiry: partitions ordered by (time, partition number),
+ * each at most once. */
+typedef struct vp_pq vp_pq;
+vp_pq *vp_pq_new(void);
+void vp_pq_set(vp_pq *q, int32_t ord, int64_t time); /* adds ord or moves it */
+bool vp_pq_top(const vp_pq *q, int32_t *ord, int64_t *time); /* false when empty */
+void vp_pq_pop(vp_pq *q);
+void vp_pq_free(vp_pq *q);
 
 /* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */
 typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);
@@ -246,6 +321,60 @@ static inline int64_t vp_i_wrap_mul(int64_t a, int64_t b) { return (int64_t)((ui
 static inline int64_t vp_i_wrap_neg(int64_t a) { return (int64_t)(0 - (uint64_t)a); }
 static inline int64_t vp_i_shl(int64_t a, int64_t b) { return (b < 0 || b > 63) ? 0 : (int64_t)((uint64_t)a << b); }
 static inline int64_t vp_i_shr(int64_t a, int64_t b) { return (b < 0 || b > 63) ? (a < 0 ? -1 : 0) : (a >> b); }
+
+/* ---- Window arithmetic (LANGUAGE.md §4.3); sizes and slides are > 0 ---- */
+static inline int64_t vp_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b < 0) ? q - 1 : q;
+}
+static inline int64_t vp_floor_mod(int64_t a, int64_t b)
+{
+    int64_t r = a % b;
+    return r < 0 ? r + b : r;
+}
+/* a + b and a - b for b >= 0, saturating */
+static inline int64_t vp_sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+static inline int64_t vp_sat_sub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
+
+/* Time windows [j*s, j*s + d): the windows holding time t whose end is
+ * after clock are j = *lo ... *hi. Returns 1, or 0 when t is in no window
+ * (s > d leaves gaps), or -1 when every window of t has closed (late). */
+static inline int vp_time_windows(int64_t t, int64_t d, int64_t s, int64_t clock, int64_t *lo, int64_t *hi)
+{
+    int64_t h = vp_floor_div(t, s);
+    int64_t l = vp_floor_div(vp_sat_sub(t, d), s) + 1;
+    if (l > h) return 0;
+    int64_t open = vp_floor_div(vp_sat_sub(clock, d), s) + 1; /* the first window ending after clock */
+    if (h < open) return -1;
+    *lo = l > open ? l : open;
+    *hi = h;
+    return 1;
+}
+
+/* The end of time window j (saturated). */
+static inline int64_t vp_time_window_end(int64_t j, int64_t d, int64_t s)
+{
+    if (j > 0 && j > (INT64_MAX - d) / s) return INT64_MAX;
+    if (j < 0 && j < INT64_MIN / s) return INT64_MIN;
+    return vp_sat_add(j * s, d);
+}
+
+/* Count windows of n rows, a new one every k rows: window m >= 1 holds rows
+ * last(m) - n + 1 ... last(m) of a partition, last(m) = max(n, k) + (m-1)*k.
+ * Row c (from 1) is in windows *lo ... *hi; 0 when in none. */
+static inline int64_t vp_count_window_last(int64_t m, int64_t n, int64_t k)
+{
+    return (n > k ? n : k) + (m - 1) * k;
+}
+static inline int vp_count_windows(int64_t c, int64_t n, int64_t k, int64_t *lo, int64_t *hi)
+{
+    int64_t first = n > k ? n : k;
+    int64_t l = vp_floor_div(c - first + k - 1, k) + 1;
+    *lo = l > 1 ? l : 1;
+    *hi = vp_floor_div(c + n - first - 1, k) + 1;
+    return *lo <= *hi;
+}
 
 /* ---- Fast-path JSON reading for generated on_line decoders ----
  * They accept only the plain form: ASCII strings without escapes, integers

@@ -34,11 +34,13 @@ static void q_init(vp_ctx *ctx)
 static void q_on_end(vp_ctx *ctx)
 {
     (void)ctx;
+@@ON_END@@
 }
 
 static void q_fini(vp_ctx *ctx)
 {
     (void)ctx;
+@@FINI@@
 }
 
 const vp_query_desc vp_query = {

@@ -40,7 +40,7 @@ static void collect_decls(vpc_checker *C)
     }
 }
 
-static vpc_row *new_row(vpc_checker *C, const char *cname, vpc_span span)
+vpc_row *vpc_check_new_row(vpc_checker *C, const char *cname, vpc_span span)
 {
     vpc_program *P = C->prog;
     vpc_row *r = VPC_NEW(&C->ctx->ir, vpc_row);
@@ -75,7 +75,7 @@ static vpc_row *event_row(vpc_checker *C, vpc_sym *name)
 
 static vpc_row *add_event_row(vpc_checker *C, vpc_sym *name, vpc_span span, bool implicit)
 {
-    vpc_row *r = new_row(C, cname_of(C, "ev_", name->name), span);
+    vpc_row *r = vpc_check_new_row(C, cname_of(C, "ev_", name->name), span);
     r->event = name;
     r->implicit = implicit;
     r->declared = !implicit;
@@ -198,7 +198,7 @@ static void check_globals(vpc_checker *C)
 static const char *const unsupported_ops[] = {"forecast", "enrich", "score", "trend_aggregate",
                                               "map", "fork", "any", "all", "order_by"};
 static const char *const later_ops[] = {
-    "window", "aggregate", "partition_by", "having_after_aggregate", "within", "not", "pattern",
+    "having_after_aggregate", "within", "not", "pattern",
     "process", "to", "from", "attention_window", "tap", "validate", "watermark",
     "allowed_lateness", "distinct", "on"};
 static const char *const known_ops[] = {
@@ -215,19 +215,9 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 }
 #define IN_LIST(s, list) in_list((s), (list), sizeof(list) / sizeof((list)[0]))
 
-typedef struct stream_builder {
-    vpc_checker *C;
-    vpc_stream *st;
-    vpc_row *row;         /* current row layout */
-    const char *row_what; /* for messages */
-    vpc_sym *alias;
-    vpc_opnode ops[64];
-    uint32_t nops;
-} stream_builder;
-
-static vpc_opnode *add_op(stream_builder *B, vpc_opkind k, vpc_link *l)
+vpc_opnode *vpc_check_add_op(vpc_sbuilder *B, vpc_opkind k, vpc_link *l)
 {
-    if (B->nops == 64) {
+    if (B->nops == VPC_MAX_OPS) {
         vpc_error(B->C->ctx, l->span, "too many operators in one stream (limit 64)");
         return NULL;
     }
@@ -240,7 +230,7 @@ static vpc_opnode *add_op(stream_builder *B, vpc_opkind k, vpc_link *l)
     return op;
 }
 
-static void scope_for(stream_builder *B, vpc_scope *S)
+void vpc_check_scope_for(vpc_sbuilder *B, vpc_scope *S)
 {
     memset(S, 0, sizeof *S);
     S->row = B->row;
@@ -259,7 +249,7 @@ static bool is_identifier(vpc_str s)
 }
 
 /* Fields of .select()/.emit(): `name: expr`, a bare name, or one map `{...}`. */
-static vpc_arg *named_items(stream_builder *B, vpc_link *l, uint32_t *nout, const char *opname)
+vpc_arg *vpc_check_named_items(vpc_sbuilder *B, vpc_link *l, uint32_t *nout, const char *opname)
 {
     vpc_ctx *ctx = B->C->ctx;
     vpc_arg *args = l->args;
@@ -316,16 +306,25 @@ static vpc_arg *named_items(stream_builder *B, vpc_link *l, uint32_t *nout, cons
     return out;
 }
 
+const char *vpc_check_stream_what(vpc_checker *C, vpc_stream *st)
+{
+    vpc_buf w = {0};
+    vpc_buf_printf(&w, "stream '%s'", st->name->name);
+    const char *s = vpc_arena_strdup(&C->ctx->ir, w.p, w.n);
+    vpc_buf_free(&w);
+    return s;
+}
+
 /* .select(...) / .emit(name: ...): the items become a new row layout. */
-static void project(stream_builder *B, vpc_opnode *op, const char *opname)
+static void project(vpc_sbuilder *B, vpc_opnode *op, const char *opname)
 {
     vpc_checker *C = B->C;
-    op->items = named_items(B, op->link, &op->nitems, opname);
+    op->items = vpc_check_named_items(B, op->link, &op->nitems, opname);
     vpc_scope S;
-    scope_for(B, &S);
+    vpc_check_scope_for(B, &S);
     vpc_buf nb = {0};
     vpc_buf_printf(&nb, "row_%s_%u", B->st->name->name, op->id);
-    vpc_row *r = new_row(C, vpc_arena_strdup(&C->ctx->ir, nb.p, nb.n), op->link->span);
+    vpc_row *r = vpc_check_new_row(C, vpc_arena_strdup(&C->ctx->ir, nb.p, nb.n), op->link->span);
     vpc_buf_free(&nb);
     for (uint32_t i = 0; i < op->nitems; i++) {
         vpc_ty t = vpc_check_expr(C, &S, op->items[i].value);
@@ -336,14 +335,11 @@ static void project(stream_builder *B, vpc_opnode *op, const char *opname)
     op->out = r;
     B->row = r;
     B->alias = NULL;
-    vpc_buf w = {0};
-    vpc_buf_printf(&w, "stream '%s'", B->st->name->name);
-    B->row_what = vpc_arena_strdup(&C->ctx->ir, w.p, w.n);
-    vpc_buf_free(&w);
+    B->row_what = vpc_check_stream_what(C, B->st);
 }
 
 /* .emit as T(...): every field must exist on event type T. */
-static void check_emit_as(stream_builder *B, vpc_opnode *op)
+static void check_emit_as(vpc_sbuilder *B, vpc_opnode *op)
 {
     vpc_checker *C = B->C;
     vpc_link *l = op->link;
@@ -372,7 +368,7 @@ static int64_t positive_int_arg(vpc_checker *C, vpc_link *l, const char *what)
 
 /* Returns false when the rest of the chain cannot be checked (its row shape
  * depends on an operator vpc does not compile yet). */
-static bool check_link(stream_builder *B, vpc_link *l)
+static bool check_link(vpc_sbuilder *B, vpc_link *l)
 {
     vpc_checker *C = B->C;
     vpc_ctx *ctx = C->ctx;
@@ -382,34 +378,34 @@ static bool check_link(stream_builder *B, vpc_link *l)
     }
     const char *name = l->op->name;
     vpc_scope S;
-    scope_for(B, &S);
+    vpc_check_scope_for(B, &S);
     if (!strcmp(name, "where") || !strcmp(name, "filter") || !strcmp(name, "having")) {
         if (l->nargs != 1 || l->args[0].name) {
             vpc_error(ctx, l->span, ".%s() expects one condition", name);
             return true;
         }
-        vpc_opnode *op = add_op(B, VPC_OPK_WHERE, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_WHERE, l);
         if (!op) return true;
         op->cond = l->args[0].value;
         vpc_check_cond(C, &S, op->cond);
     } else if (!strcmp(name, "select")) {
-        vpc_opnode *op = add_op(B, VPC_OPK_SELECT, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_SELECT, l);
         if (op) project(B, op, "select");
     } else if (!strcmp(name, "emit")) {
-        vpc_opnode *op = add_op(B, VPC_OPK_EMIT, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_EMIT, l);
         if (!op) return true;
         uint32_t n = 0;
         for (uint32_t i = 0; i < l->nargs; i++)
             n += !(l->args[i].name && !strcmp(l->args[i].name->name, "context"));
         if (n == 0) { /* bare .emit(): the row passes through */
-            named_items(B, l, &op->nitems, "emit");
+            vpc_check_named_items(B, l, &op->nitems, "emit");
             op->nitems = 0;
         } else {
             project(B, op, "emit");
         }
         if (l->emit_as) check_emit_as(B, op);
     } else if (!strcmp(name, "print")) {
-        vpc_opnode *op = add_op(B, VPC_OPK_PRINT, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_PRINT, l);
         if (!op) return true;
         op->items = l->args;
         op->nitems = l->nargs;
@@ -418,7 +414,7 @@ static bool check_link(stream_builder *B, vpc_link *l)
             vpc_check_expr(C, &S, l->args[i].value);
         }
     } else if (!strcmp(name, "log")) {
-        vpc_opnode *op = add_op(B, VPC_OPK_LOG, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_LOG, l);
         if (!op) return true;
         for (uint32_t i = 0; i < l->nargs; i++) {
             vpc_arg *a = &l->args[i];
@@ -436,7 +432,7 @@ static bool check_link(stream_builder *B, vpc_link *l)
         if (op->log_level && op->log_level->kind != VPC_E_STR)
             vpc_error(ctx, op->log_level->span, ".log() level must be a string literal");
     } else if (!strcmp(name, "limit") || !strcmp(name, "first")) {
-        vpc_opnode *op = add_op(B, VPC_OPK_LIMIT, l);
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_LIMIT, l);
         if (!op) return true;
         if (!strcmp(name, "first")) {
             if (l->nargs) vpc_error(ctx, l->span, ".first() takes no arguments");
@@ -444,6 +440,12 @@ static bool check_link(stream_builder *B, vpc_link *l)
         } else {
             op->limit = positive_int_arg(C, l, ".limit()");
         }
+    } else if (!strcmp(name, "window")) {
+        return vpc_check_window(B, l);
+    } else if (!strcmp(name, "aggregate")) {
+        return vpc_check_aggregate(B, l);
+    } else if (!strcmp(name, "partition_by")) {
+        vpc_check_partition_by(B, l);
     } else if (!strcmp(name, "concurrent") || !strcmp(name, "on_error") || !strcmp(name, "collect")) {
         /* execution hints: no effect on results */
     } else if (!strcmp(name, "context")) {
@@ -501,7 +503,7 @@ static void cycle_error(vpc_checker *C, vpc_stream *from, vpc_stream *to, vpc_sp
     vpc_buf_free(&b);
 }
 
-static bool resolve_source(vpc_checker *C, vpc_stream *st, stream_builder *B)
+static bool resolve_source(vpc_checker *C, vpc_stream *st, vpc_sbuilder *B)
 {
     vpc_source_expr *src = st->decl->u.stream.body.source;
     vpc_ctx *ctx = C->ctx;
@@ -576,7 +578,7 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
 {
     if (st->state) return;
     st->state = 1;
-    stream_builder B = {0};
+    vpc_sbuilder B = {0};
     B.C = C;
     B.st = st;
     if (st->decl->u.stream.annot) { /* Stream<T>: informational */
@@ -584,8 +586,10 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
     if (resolve_source(C, st, &B)) {
         st->in = B.row;
         vpc_stream_body *body = &st->decl->u.stream.body;
+        vpc_check_window_prescan(&B, body);
         for (uint32_t i = 0; i < body->nlinks; i++)
             if (!check_link(&B, &body->links[i])) break;
+        vpc_check_window_done(&B);
         st->out = B.row;
         st->nops = B.nops;
         st->ops = VPC_NEW_N(&C->ctx->ir, vpc_opnode, B.nops ? B.nops : 1);
@@ -677,8 +681,10 @@ vpc_program *vpc_check(vpc_ctx *ctx, vpc_ast *ast, const vpc_source *main_src)
     }
     check_globals(&C);
     for (uint32_t i = 0; i < C.prog->nfns; i++) vpc_check_fn_body(&C, C.prog->fns[i]);
+    vpc_check_limits(&C);
     check_streams(&C);
     check_misc(&C);
+    vpc_check_end_order(&C);
     if (ctx->nerr) return NULL;
     /* a stable order for the generated dispatch */
     if (C.prog->nevents) qsort(C.prog->events, C.prog->nevents, sizeof *C.prog->events, event_cmp);

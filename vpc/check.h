@@ -17,6 +17,8 @@ extern const vpc_builtin vpc_builtins[];
 extern const int vpc_nbuiltins;
 int vpc_builtin_find(const char *name); /* index or -1 */
 
+struct vpc_aggscope;
+
 /* Names visible to an expression. */
 typedef struct vpc_scope {
     vpc_row *row;            /* fields of the current row, or NULL */
@@ -26,6 +28,8 @@ typedef struct vpc_scope {
     vpc_local **locals;      /* visible locals, innermost last */
     uint32_t nlocals, caplocals;
     int loop_depth;
+    struct vpc_aggscope *agg; /* items of .aggregate(): aggregate calls and partition keys */
+    bool in_agg_arg;          /* the argument of an aggregate call */
 } vpc_scope;
 
 typedef struct vpc_checker {
@@ -40,6 +44,28 @@ typedef struct vpc_checker {
 
 vpc_decl *vpc_check_lookup(vpc_checker *C, vpc_sym *name, vpc_decl_kind kind);
 
+/* A stream's chain being checked (check.c, check_window.c, check_agg.c). */
+#define VPC_MAX_OPS 64
+typedef struct vpc_sbuilder {
+    vpc_checker *C;
+    vpc_stream *st;
+    vpc_row *row;         /* current row layout */
+    const char *row_what; /* for messages */
+    vpc_sym *alias;
+    vpc_opnode ops[VPC_MAX_OPS];
+    uint32_t nops;
+    vpc_wplan *plan;      /* windows / aggregation / partition_by, or NULL */
+    bool keys_resolved;
+} vpc_sbuilder;
+
+vpc_opnode *vpc_check_add_op(vpc_sbuilder *B, vpc_opkind k, vpc_link *l); /* NULL: too many */
+vpc_row *vpc_check_new_row(vpc_checker *C, const char *cname, vpc_span span);
+void vpc_check_scope_for(vpc_sbuilder *B, vpc_scope *S);
+/* Items `name: expr`, bare names, or one map `{...}` (.select/.emit/.aggregate). */
+vpc_arg *vpc_check_named_items(vpc_sbuilder *B, vpc_link *l, uint32_t *nout, const char *opname);
+/* "stream 'S'", in the IR arena. */
+const char *vpc_check_stream_what(vpc_checker *C, vpc_stream *st);
+
 /* check_expr.c */
 vpc_ty vpc_check_expr(vpc_checker *C, vpc_scope *S, vpc_expr *e);
 /* A condition: bool or dynamic; reports `condition must be bool, found T`. */
@@ -50,6 +76,24 @@ vpc_ty vpc_ty_from_ref(vpc_checker *C, vpc_typeref *t, bool *optional);
 int vpc_row_field(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_span at);
 vpc_rfield *vpc_row_add(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_ty ty, vpc_span at);
 void vpc_scope_push(vpc_checker *C, vpc_scope *S, vpc_local *l);
+
+/* check_window.c: .window(), .partition_by(), bounds, end-of-input order */
+vpc_wplan *vpc_check_plan(vpc_sbuilder *B); /* B's plan, made on first use */
+void vpc_check_window_prescan(vpc_sbuilder *B, const vpc_stream_body *body);
+bool vpc_check_window(vpc_sbuilder *B, vpc_link *l);
+void vpc_check_partition_by(vpc_sbuilder *B, vpc_link *l);
+void vpc_check_window_keys(vpc_sbuilder *B); /* resolves partition keys on B->row */
+void vpc_check_window_done(vpc_sbuilder *B);
+void vpc_check_limits(vpc_checker *C);
+void vpc_check_end_order(vpc_checker *C);
+
+/* check_agg.c: .aggregate() and the expressions inside it */
+bool vpc_check_aggregate(vpc_sbuilder *B, vpc_link *l);
+/* An aggregate call (or a nested one, reported) in S: true when handled. */
+bool vpc_check_agg_call(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);
+/* A bare name in .aggregate() items: a partition key, or a reported bare
+ * field; false when it is something else (a global). */
+bool vpc_check_agg_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);
 
 /* check_fn.c */
 void vpc_check_fn_signature(vpc_checker *C, vpc_decl *d);

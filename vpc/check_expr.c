@@ -166,6 +166,8 @@ static vpc_ty check_name(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         info->local = l;
         return info->ty = l->ty;
     }
+    vpc_ty aty;
+    if (S->agg && vpc_check_agg_name(C, S, e, &aty)) return aty;
     vpc_global *g = find_global(C, name);
     if (g && g->order >= C->nglobals_done && !S->row && !S->fn) g = NULL; /* not loaded yet */
     if (S->row) {
@@ -347,6 +349,8 @@ static vpc_ty check_call(vpc_checker *C, vpc_scope *S, vpc_expr *e)
     vpc_einfo *info = vpc_einfo_of(C, e);
     vpc_expr *callee = e->u.call.callee;
     uint32_t nargs = e->u.call.nargs;
+    vpc_ty aty;
+    if ((S->agg || S->in_agg_arg) && vpc_check_agg_call(C, S, e, &aty)) return aty;
     for (uint32_t i = 0; i < nargs; i++) {
         vpc_arg *a = &e->u.call.args[i];
         if (a->name) vpc_error(C->ctx, a->name_span, "named arguments are not allowed in function calls");
@@ -400,7 +404,7 @@ static vpc_ty check_call(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         }
         if (!strcmp(name, "now")) {
             if (nargs) arity_error(C, e, name, 0, 0, nargs);
-            if (!S->row) vpc_error(C->ctx, e->span, "now() is only available in stream expressions");
+            if (!S->row && !S->agg) vpc_error(C->ctx, e->span, "now() is only available in stream expressions");
             info->ref = VPC_REF_NOW;
             return set_ty(C, e, VPC_TY_TS);
         }

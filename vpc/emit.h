@@ -26,6 +26,8 @@ typedef struct vpc_emitter {
     const char *depth;    /* recursion depth expression for user calls */
     bool has_queue;
     bool fast_path;       /* emit q_on_line */
+    /* inside .aggregate() items: the values of aggregate calls and partition keys */
+    struct vpc_cval *aggvals, *keyvals;
 } vpc_emitter;
 
 /* A value computed by generated code: C expressions for the value and for
@@ -78,5 +80,26 @@ void vpc_emit_stream_protos(vpc_emitter *E);
 void vpc_emit_queue(vpc_emitter *E);
 void vpc_emit_streams(vpc_emitter *E);
 void vpc_emit_state_init(vpc_emitter *E);
+/* The operators st->ops[from, to) on the current row (E->row). */
+void vpc_emit_ops(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t to);
+void vpc_emit_push(vpc_emitter *E, vpc_stream *st); /* the current row to dependent streams */
+const char *vpc_emit_row_ptr(vpc_emitter *E);       /* C pointer to the current row */
+void vpc_emit_op_comment(vpc_emitter *E, vpc_link *l);
+void vpc_emit_stream_comment(vpc_emitter *E, vpc_stream *st);
+
+/* emit_window.c: windowed and aggregating streams (LANGUAGE.md §4.3-4.4, §6) */
+void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_window_stream(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_window_init(vpc_emitter *E);
+void vpc_emit_window_end(vpc_emitter *E);  /* q_on_end: every time window closes */
+void vpc_emit_window_fini(vpc_emitter *E);
+
+/* emit_agg.c: aggregate state inside one window's state (wa_<S> *win) */
+void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p);
+vpc_cval *vpc_emit_agg_args(vpc_emitter *E, vpc_stream *st);         /* on the current row */
+void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args); /* *win takes the row */
+void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st);   /* *win (keys in *s) at time t to wpost_<S> */
+void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st); /* *win back to an empty window */
+void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win); /* memory owned by *win */
 
 #endif /* VPC_EMIT_H */

@@ -215,6 +215,7 @@ static vpc_cval emit_name(vpc_emitter *E, vpc_expr *e)
     case VPC_REF_FIELD: return field_ref(E, info->field);
     case VPC_REF_GLOBAL: return global_ref(E, info->global);
     case VPC_REF_LOCAL: return local_ref(E, info->local);
+    case VPC_REF_KEY: VPC_ASSERT(E->keyvals); return E->keyvals[info->field];
     case VPC_REF_FIELD_OR_GLOBAL: {
         vpc_cval f = field_ref(E, info->field);
         vpc_cval g = global_ref(E, info->global);
@@ -475,6 +476,10 @@ static vpc_cval emit_call(vpc_emitter *E, vpc_expr *e)
 {
     vpc_einfo *info = e->sema;
     if (info->ref == VPC_REF_NOW) return cval(VPC_TY_TS, F("%stime", E->row), NULL);
+    if (info->ref == VPC_REF_AGG) {
+        VPC_ASSERT(E->aggvals);
+        return E->aggvals[info->field];
+    }
     if (info->ref == VPC_REF_USERFN) {
         vpc_fn *fn = info->fn;
         vpc_buf args = {0};

@@ -27,7 +27,11 @@ void vpc_emit_queue(vpc_emitter *E)
         vpc_cw_comment(w, "no stream reads another stream");
         return;
     }
-    vpc_cw_line(w, "enum { Q_CAP = 4096 }; /* rows in flight for one input; more are dropped and counted */");
+    /* one input, or a closing window, can queue many rows: the queue grows up
+     * to a bound above what the window bounds let one close produce */
+    int64_t qmax = E->prog->max_partitions + E->prog->max_window_rows;
+    vpc_cw_line(w, "#define Q_MAX ((int64_t)%lld) /* rows in flight; more are dropped and counted */",
+                (long long)(qmax > 4096 ? qmax : 4096));
     vpc_cw_open(w, "typedef struct q_item");
     vpc_cw_line(w, "int32_t from; /* producing stream */");
     vpc_cw_open(w, "union");
@@ -37,19 +41,19 @@ void vpc_emit_queue(vpc_emitter *E)
     }
     vpc_cw_close(w, " u;");
     vpc_cw_close(w, " q_item;");
-    vpc_cw_line(w, "static q_item q_items[Q_CAP];");
-    vpc_cw_line(w, "static uint32_t q_head, q_tail;");
+    vpc_cw_line(w, "static vp_vec q_items; /* of q_item; drained to empty after every input */");
+    vpc_cw_line(w, "static int64_t q_head;");
     vpc_cw_line(w, "static int32_t q_dropped; /* counter */");
     vpc_cw_blank(w);
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
         if (!st->nconsumers) continue;
         vpc_cw_open(w, "static void q_push_%s(vp_ctx *ctx, const %s *r)", st->name->name, st->out->cname);
-        vpc_cw_open(w, "if (q_tail - q_head == Q_CAP)");
+        vpc_cw_line(w, "q_item *it = vp_vec_push(&q_items, (int64_t)sizeof(q_item), Q_MAX);");
+        vpc_cw_open(w, "if (!it)");
         vpc_cw_line(w, "vp_count(ctx, q_dropped, 1);");
         vpc_cw_line(w, "return;");
         vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "q_item *it = &q_items[q_tail++ %% Q_CAP];");
         vpc_cw_line(w, "it->from = %u;", st->id);
         vpc_cw_line(w, "it->u.s_%s = *r;", st->name->name);
         vpc_cw_close(w, NULL);
@@ -62,8 +66,8 @@ static void emit_drain(vpc_emitter *E)
     vpc_cw *w = E->w;
     vpc_cw_comment(w, "offer queued rows to the streams reading their producer, in order");
     vpc_cw_open(w, "static void q_drain(vp_ctx *ctx)");
-    vpc_cw_open(w, "while (q_head != q_tail)");
-    vpc_cw_line(w, "q_item it = q_items[q_head++ %% Q_CAP];");
+    vpc_cw_open(w, "while (q_head < q_items.n)");
+    vpc_cw_line(w, "q_item it = ((q_item *)q_items.p)[q_head++]; /* a copy: pushes may move the array */");
     vpc_cw_open(w, "switch (it.from)");
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
@@ -79,6 +83,8 @@ static void emit_drain(vpc_emitter *E)
     vpc_cw_line(w, "    break;");
     vpc_cw_close(w, NULL);
     vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "q_head = 0;");
+    vpc_cw_line(w, "vp_vec_clear(&q_items, (int64_t)sizeof(q_item));");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
@@ -134,7 +140,7 @@ static void write_row_fields(vpc_emitter *E, const char *writer, vpc_buf *pendin
     }
 }
 
-static void op_comment(vpc_emitter *E, vpc_link *l)
+void vpc_emit_op_comment(vpc_emitter *E, vpc_link *l)
 {
     vpc_buf b = {0};
     vpc_cw_snippet(E->ctx, l->span, &b, 100);
@@ -288,22 +294,12 @@ static void emit_log(vpc_emitter *E, vpc_stream *st, vpc_opnode *op)
     vpc_buf_free(&pending);
 }
 
-static void emit_stream(vpc_emitter *E, vpc_stream *st)
+void vpc_emit_ops(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t to)
 {
     vpc_cw *w = E->w;
-    const vpc_source *s = E->ctx->sources[st->decl->name_span.file];
-    uint32_t line, col;
-    vpc_source_linecol(s, st->decl->name_span.off, &line, &col);
-    const char *base = strrchr(s->name, '/');
-    vpc_cw_comment(w, "stream %s (%s:%u)", st->name->name, base ? base + 1 : s->name, line);
-    vpc_cw_open(w, "static void st_%s(vp_ctx *ctx, const %s *r0)", st->name->name, in_type(st));
-    vpc_cw_line(w, "(void)ctx;");
-    E->row = "r0->";
-    E->rowlayout = st->in;
-    E->depth = "0";
-    for (uint32_t i = 0; i < st->nops; i++) {
+    for (uint32_t i = from; i < to; i++) {
         vpc_opnode *op = &st->ops[i];
-        op_comment(E, op->link);
+        vpc_emit_op_comment(E, op->link);
         switch (op->kind) {
         case VPC_OPK_WHERE: emit_where(E, op); break;
         case VPC_OPK_SELECT: {
@@ -318,13 +314,48 @@ static void emit_stream(vpc_emitter *E, vpc_stream *st)
             vpc_cw_line(w, "if (q_limit_%u >= %lld) return;", op->id, (long long)op->limit);
             vpc_cw_line(w, "q_limit_%u++;", op->id);
             break;
+        case VPC_OPK_WINDOW:
+        case VPC_OPK_AGGREGATE:
+            vpc_ice("window operators are emitted by emit_window.c");
         }
     }
-    if (st->nconsumers) {
-        /* the row pointer: r0 itself, or the last projection's local */
-        const char *ptr = !strcmp(E->row, "r0->") ? "r0" : F("&%.*s", (int)strlen(E->row) - 1, E->row);
-        vpc_cw_line(w, "q_push_%s(ctx, %s);", st->name->name, ptr);
+}
+
+const char *vpc_emit_row_ptr(vpc_emitter *E)
+{
+    /* r0 itself, or a projection's local */
+    return !strcmp(E->row, "r0->") ? "r0" : F("&%.*s", (int)strlen(E->row) - 1, E->row);
+}
+
+void vpc_emit_push(vpc_emitter *E, vpc_stream *st)
+{
+    if (st->nconsumers) vpc_cw_line(E->w, "q_push_%s(ctx, %s);", st->name->name, vpc_emit_row_ptr(E));
+}
+
+void vpc_emit_stream_comment(vpc_emitter *E, vpc_stream *st)
+{
+    const vpc_source *s = E->ctx->sources[st->decl->name_span.file];
+    uint32_t line, col;
+    vpc_source_linecol(s, st->decl->name_span.off, &line, &col);
+    const char *base = strrchr(s->name, '/');
+    vpc_cw_comment(E->w, "stream %s (%s:%u)", st->name->name, base ? base + 1 : s->name, line);
+}
+
+static void emit_stream(vpc_emitter *E, vpc_stream *st)
+{
+    if (st->win) {
+        vpc_emit_window_stream(E, st);
+        return;
     }
+    vpc_cw *w = E->w;
+    vpc_emit_stream_comment(E, st);
+    vpc_cw_open(w, "static void st_%s(vp_ctx *ctx, const %s *r0)", st->name->name, in_type(st));
+    vpc_cw_line(w, "(void)ctx;");
+    E->row = "r0->";
+    E->rowlayout = st->in;
+    E->depth = "0";
+    vpc_emit_ops(E, st, 0, st->nops);
+    vpc_emit_push(E, st);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
@@ -344,6 +375,10 @@ void vpc_emit_state_init(vpc_emitter *E)
             if (st->ops[j].kind != VPC_OPK_LIMIT) continue;
             vpc_cw_line(E->w, "static int64_t q_limit_%u; /* rows passed by %s's .limit() */", st->ops[j].id,
                         st->name->name);
+            any = true;
+        }
+        if (st->win) {
+            vpc_emit_window_state(E, st);
             any = true;
         }
     }

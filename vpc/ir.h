@@ -45,6 +45,8 @@ typedef enum vpc_ref_kind {
     VPC_REF_USERFN,
     VPC_REF_NOW,       /* now(): the row's event time */
     VPC_REF_MEMBER_CALL, /* x.f(args): builtin f(x, args) */
+    VPC_REF_AGG,       /* in .aggregate(): aggregate call number `field` of the stream */
+    VPC_REF_KEY,       /* in .aggregate(): partition key number `field` */
 } vpc_ref_kind;
 
 typedef struct vpc_local {
@@ -97,6 +99,8 @@ typedef enum vpc_opkind {
     VPC_OPK_PRINT,
     VPC_OPK_LOG,
     VPC_OPK_LIMIT,    /* limit(n), first() */
+    VPC_OPK_WINDOW,   /* the stream's vpc_wplan: rows held until their window closes */
+    VPC_OPK_AGGREGATE, /* the stream's vpc_wplan: one row per closed window; items = named items */
 } vpc_opkind;
 
 typedef struct vpc_opnode {
@@ -111,6 +115,61 @@ typedef struct vpc_opnode {
     uint32_t id;           /* unique per program, for state names */
 } vpc_opnode;
 
+/* ---- windows and aggregation (LANGUAGE.md §4.3, §4.4) ---- */
+typedef enum vpc_wkind {
+    VPC_W_NONE,     /* .aggregate() without a window: every row alone */
+    VPC_W_TIME,     /* windows [j*slide, j*slide + size) of event time; tumbling: slide = size */
+    VPC_W_COUNT,    /* windows of `size` rows, a new one every `slide` rows; plain: slide = size */
+    VPC_W_SESSION,  /* a partition's rows until the stream clock passes its latest row time + size */
+} vpc_wkind;
+
+typedef enum vpc_aggfn {
+    VPC_AGG_COUNT,     /* count(): rows */
+    VPC_AGG_COUNT_X,   /* count(x): non-null values */
+    VPC_AGG_DISTINCT,  /* count(distinct x) */
+    VPC_AGG_SUM,
+    VPC_AGG_AVG,
+    VPC_AGG_MIN,
+    VPC_AGG_MAX,
+    VPC_AGG_STDDEV,
+    VPC_AGG_FIRST,
+    VPC_AGG_LAST,
+    VPC_AGG_EMA,
+} vpc_aggfn;
+
+/* One aggregate call of .aggregate(): its argument is a per-row expression
+ * over the rows entering the window. */
+typedef struct vpc_aggcall {
+    vpc_aggfn fn;
+    vpc_expr *call;    /* the call, for comments */
+    vpc_expr *arg;     /* NULL for count() */
+    vpc_ty ty;         /* result type (LANGUAGE.md §4.4) */
+    double alpha;      /* EMA smoothing factor */
+} vpc_aggcall;
+
+/* A partition key of .partition_by(): a field of the rows entering the window. */
+typedef struct vpc_pkey {
+    vpc_sym *name;
+    vpc_span span;
+    uint32_t field;    /* index in vpc_wplan.in */
+    vpc_ty ty;
+    bool in_output;    /* leads the aggregate row (no item of the same name) */
+} vpc_pkey;
+
+/* How a stream windows and aggregates: ops[window_at] and ops[aggregate_at]
+ * (either may be -1). Between them only .where() may appear. */
+typedef struct vpc_wplan {
+    vpc_wkind kind;
+    int64_t size, slide;   /* ns (TIME, SESSION: size is the gap) or rows (COUNT) */
+    uint32_t nwin;         /* windows a row can be in at once: a ring of them per partition */
+    int32_t window_at, aggregate_at;
+    vpc_row *in;           /* rows entering the window (and the aggregate) */
+    vpc_pkey *keys;        /* .partition_by() fields; none: one partition */
+    uint32_t nkeys;
+    vpc_aggcall *aggs;
+    uint32_t naggs, capaggs;
+} vpc_wplan;
+
 typedef enum vpc_srckind { VPC_SK_EVENT, VPC_SK_STREAM } vpc_srckind;
 
 struct vpc_stream {
@@ -124,6 +183,7 @@ struct vpc_stream {
     vpc_row *out;              /* row layout it produces */
     vpc_opnode *ops;
     uint32_t nops;
+    vpc_wplan *win;            /* windows / aggregation, or NULL */
     vpc_stream **consumers;    /* streams reading this one, declaration order */
     uint32_t nconsumers, capconsumers;
     int state;                 /* check: 0 new, 1 in progress, 2 done */
@@ -146,6 +206,9 @@ typedef struct vpc_program {
     uint32_t nops;
     bool *builtin_used;        /* by index in builtins.def: prototypes to emit */
     bool strict;               /* the program declares at least one event */
+    vpc_stream **end_order;    /* end of input: topological, declaration order breaking ties */
+    int64_t max_partitions;    /* keys per partitioned stream (config max_partitions) */
+    int64_t max_window_rows;   /* rows held and distinct values per stream (config max_window_rows) */
 } vpc_program;
 
 /* check.c: the last stage that reports user errors. NULL if any error. */

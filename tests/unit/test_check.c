@@ -194,3 +194,76 @@ Test(check, every_error_is_reported_in_one_run)
     cr_expect(strstr(c.diags, "t.vpl:5:20: error: condition must be bool, found int"), "%s", c.diags);
     done(&c);
 }
+
+Test(check, aggregate_row_has_key_then_items_with_aggregate_types)
+{
+    checked c;
+    check_text(&c, "event T:\n    k: str\n    x: int\n    s: str?\n"
+                   "stream A = T.window(1m).aggregate(n: count(), t: sum(x), f: first(s), m: max(x) + 1)"
+                   ".partition_by(k)\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_stream *st = c.prog->streams[0];
+    cr_assert_not_null(st->win);
+    cr_expect_eq(st->win->kind, VPC_W_TIME);
+    cr_expect_eq(st->win->slide, st->win->size, "tumbling: windows do not overlap");
+    cr_expect_eq(st->win->nwin, 1);
+    cr_expect_eq(st->win->size, 60000000000LL);
+    cr_assert_eq(st->win->nkeys, 1, "partition_by applies wherever it stands");
+    cr_assert_eq(st->win->naggs, 4);
+    vpc_row *r = st->out;
+    cr_assert_eq(r->nfields, 5);
+    static const char *const names[] = {"k", "n", "t", "f", "m"};
+    static const vpc_ty tys[] = {VPC_TY_STR, VPC_TY_INT, VPC_TY_FLOAT, VPC_TY_STR, VPC_TY_FLOAT};
+    for (int i = 0; i < 5; i++) {
+        cr_expect_str_eq(r->fields[i].name->name, names[i]);
+        cr_expect_eq(r->fields[i].ty, tys[i], "field %s", names[i]);
+    }
+    done(&c);
+}
+
+Test(check, item_named_like_the_key_replaces_it)
+{
+    checked c;
+    check_text(&c, "event T:\n    k: str\n    x: int\n"
+                   "stream A = T.partition_by(k).window(10).aggregate(n: count(), k: upper(k))\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_row *r = c.prog->streams[0]->out;
+    cr_assert_eq(r->nfields, 2);
+    cr_expect_str_eq(r->fields[0].name->name, "n");
+    cr_expect_str_eq(r->fields[1].name->name, "k");
+    cr_expect(!c.prog->streams[0]->win->keys[0].in_output);
+    done(&c);
+}
+
+Test(check, bare_field_in_aggregate_is_an_error)
+{
+    checked c;
+    check_text(&c, "event T:\n    k: str\n    x: int\nstream A = T.window(1m).aggregate(y: x)\n");
+    cr_expect_null(c.prog);
+    cr_expect_not_null(strstr(c.diags, "bare field 'x' in .aggregate()"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, end_of_input_order_is_topological_then_declaration)
+{
+    checked c;
+    check_text(&c, "stream C = B.emit()\nstream A = T.emit()\nstream B = T.emit()\nstream D = C.emit()\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    static const char *const want[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++) cr_expect_str_eq(c.prog->end_order[i]->name->name, want[i]);
+    done(&c);
+}
+
+Test(check, window_bounds_come_from_config)
+{
+    checked c;
+    check_text(&c, "config {\n    max_partitions: 7,\n    max_window_rows: 9\n}\nstream A = T.window(3).emit()\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    cr_expect_eq(c.prog->max_partitions, 7);
+    cr_expect_eq(c.prog->max_window_rows, 9);
+    done(&c);
+    check_text(&c, "config {\n    max_partitions: 0\n}\nstream A = T.window(3).emit()\n");
+    cr_expect_null(c.prog);
+    cr_expect_not_null(strstr(c.diags, "config 'max_partitions' must be a positive integer"), "%s", c.diags);
+    done(&c);
+}

@@ -15,6 +15,15 @@ static const char *const programs[] = {
     "const LIMIT = 10\nfn f(x: float) -> str:\n    if x > 1.0:\n        return upper(\"big\")\n    \"small\"\n"
     "stream A = T.where(v > LIMIT).emit(k: f(v), n: now(), s: concat(name, \"!\"))\n"
     "stream B = A.select(k, z: len(k)).emit()\n",
+
+    "event Trade:\n    symbol: str\n    price: float\n    volume: int\n\n"
+    "stream V = Trade.partition_by(symbol).window(1m).aggregate(n: count(), d: count(distinct price),\n"
+    "    s: sum(price * volume), a: avg(price), lo: min(price), hi: max(price), sd: stddev(price),\n"
+    "    f: first(symbol), l: last(symbol), e: ema(price, 5), c: count(volume)).having(n > 1).emit()\n"
+    "stream W = V.window(10).emit()\n"
+    "stream X = Trade.aggregate(n: count(), f: first(symbol))\n",
+
+    "stream B = Click.window(1s).emit()\nstream C = Click.partition_by(user).window(2).emit()\n",
 };
 
 /* Compiles one program text to C; fails the test on diagnostics. */
@@ -138,4 +147,17 @@ Test(emit, no_line_directives_when_disabled)
     cr_expect_null(strstr(vpc_buf_cstr(&out), "#line"));
     vpc_buf_free(&out);
     vpc_ctx_free(&ctx);
+}
+
+Test(emit, time_windows_close_at_end_sources_first)
+{
+    char *c = compile("stream Late = Early.window(1m).aggregate(n: count())\n"
+                      "stream Early = T.window(10s).emit()\n");
+    const char *end = strstr(c, "static void q_on_end(");
+    cr_assert_not_null(end);
+    const char *early = strstr(end, "wclose_Early(ctx, true);"), *late = strstr(end, "wclose_Late(ctx, true);");
+    const char *drain = strstr(end, "q_drain(ctx);");
+    cr_expect(early && late && drain && early < drain && drain < late,
+              "Early closes and its rows reach Late before Late closes");
+    free(c);
 }
