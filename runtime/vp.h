@@ -289,6 +289,22 @@ bool vp_pq_top(const vp_pq *q, int32_t *ord, int64_t *time); /* false when empty
 void vp_pq_pop(vp_pq *q);
 void vp_pq_free(vp_pq *q);
 
+/* A bounded queue of fixed-size elements per join key, oldest first. Slots
+ * are reused in place, so state kept in a slot (an arena) survives its row
+ * and is recycled by the next one. */
+typedef struct vp_ring {
+    char *p;
+    int64_t head, n, cap; /* oldest element at slot head; n live elements */
+} vp_ring;
+/* Room for a new newest element. When n has reached max, the oldest one's
+ * slot is returned instead (n unchanged): the caller sees the eviction. The
+ * array may move while it grows; new slots are zeroed. */
+void *vp_ring_push(vp_ring *r, int64_t elem, int64_t max);
+void *vp_ring_at(const vp_ring *r, int64_t elem, int64_t i); /* i-th oldest live element */
+void *vp_ring_slot(const vp_ring *r, int64_t elem, int64_t s); /* raw slot s < cap, live or not */
+void vp_ring_pop(vp_ring *r);                                 /* drops the oldest */
+void vp_ring_free(vp_ring *r);
+
 /* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */
 typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);
 

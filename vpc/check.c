@@ -503,17 +503,65 @@ static void cycle_error(vpc_checker *C, vpc_stream *from, vpc_stream *to, vpc_sp
     vpc_buf_free(&b);
 }
 
-static bool resolve_source(vpc_checker *C, vpc_stream *st, vpc_sbuilder *B)
+static const char *what_of(vpc_checker *C, const char *kind, vpc_sym *name)
+{
+    vpc_buf w = {0};
+    vpc_buf_printf(&w, "%s '%s'", kind, name->name);
+    const char *s = vpc_arena_strdup(&C->ctx->ir, w.p, w.n);
+    vpc_buf_free(&w);
+    return s;
+}
+
+bool vpc_check_source_name(vpc_checker *C, vpc_stream *st, vpc_sym *name, vpc_span at, vpc_row **ev_out,
+                           vpc_stream **up_out)
+{
+    vpc_ctx *ctx = C->ctx;
+    *ev_out = NULL;
+    *up_out = NULL;
+    vpc_stream *up = find_stream(C, name);
+    if (up) {
+        if (up->state == 1) {
+            cycle_error(C, st, up, at);
+            return false;
+        }
+        check_stream(C, up);
+        if (!up->out) return false;
+        *up_out = up;
+        return true;
+    }
+    if (vpc_check_lookup(C, name, VPC_D_PATTERN)) {
+        vpc_error(ctx, at, "named patterns are not supported yet");
+        return false;
+    }
+    vpc_row *ev = event_row(C, name);
+    if (!ev) {
+        if (C->prog->strict) {
+            const char *cands[512];
+            size_t n = 0;
+            for (uint32_t i = 0; i < C->prog->nevents && n < 512; i++) cands[n++] = C->prog->events[i]->event->name;
+            for (uint32_t i = 0; i < C->prog->nstreams && n < 512; i++) cands[n++] = C->prog->streams[i]->name->name;
+            const char *hint = vpc_suggest(name->name, cands, n);
+            if (hint)
+                vpc_error(ctx, at, "unknown stream or event type '%s' (did you mean '%s'?)", name->name, hint);
+            else vpc_error(ctx, at, "unknown stream or event type '%s'", name->name);
+            return false;
+        }
+        ev = add_event_row(C, name, at, true);
+    }
+    ev->consumed = true;
+    *ev_out = ev;
+    return true;
+}
+
+static bool resolve_source(vpc_checker *C, vpc_stream *st, vpc_sbuilder *B, vpc_stream_body *chain)
 {
     vpc_source_expr *src = st->decl->u.stream.body.source;
     vpc_ctx *ctx = C->ctx;
     switch (src->kind) {
     case VPC_SRC_MERGE:
-        vpc_error(ctx, src->span, "merge() is not supported yet");
-        return false;
+        return vpc_check_merge(B, src);
     case VPC_SRC_JOIN:
-        vpc_error(ctx, src->span, "join() is not supported yet");
-        return false;
+        return vpc_check_join(B, src, chain);
     case VPC_SRC_SEQUENCE:
         vpc_error(ctx, src->span, "sequence() is not supported yet");
         return false;
@@ -524,51 +572,19 @@ static bool resolve_source(vpc_checker *C, vpc_stream *st, vpc_sbuilder *B)
         vpc_error(ctx, src->span, "'all' sources (patterns) are not supported yet");
         return false;
     }
-    vpc_stream *up = find_stream(C, src->name);
+    vpc_row *ev;
+    vpc_stream *up;
+    if (!vpc_check_source_name(C, st, src->name, src->name_span, &ev, &up)) return false;
     if (up) {
-        if (up->state == 1) {
-            cycle_error(C, st, up, src->name_span);
-            return false;
-        }
-        check_stream(C, up);
-        if (!up->out) return false;
         st->src_kind = VPC_SK_STREAM;
         st->src_stream = up;
         B->row = up->out;
-        vpc_buf w = {0};
-        vpc_buf_printf(&w, "stream '%s'", up->name->name);
-        B->row_what = vpc_arena_strdup(&ctx->ir, w.p, w.n);
-        vpc_buf_free(&w);
-    } else if (vpc_check_lookup(C, src->name, VPC_D_PATTERN)) {
-        vpc_error(ctx, src->name_span, "named patterns are not supported yet");
-        return false;
+        B->row_what = what_of(C, "stream", up->name);
     } else {
-        vpc_row *ev = event_row(C, src->name);
-        if (!ev) {
-            if (C->prog->strict) {
-                const char *cands[512];
-                size_t n = 0;
-                for (uint32_t i = 0; i < C->prog->nevents && n < 512; i++)
-                    cands[n++] = C->prog->events[i]->event->name;
-                for (uint32_t i = 0; i < C->prog->nstreams && n < 512; i++)
-                    cands[n++] = C->prog->streams[i]->name->name;
-                const char *hint = vpc_suggest(src->name->name, cands, n);
-                if (hint)
-                    vpc_error(ctx, src->name_span, "unknown stream or event type '%s' (did you mean '%s'?)",
-                              src->name->name, hint);
-                else vpc_error(ctx, src->name_span, "unknown stream or event type '%s'", src->name->name);
-                return false;
-            }
-            ev = add_event_row(C, src->name, src->name_span, true);
-        }
-        ev->consumed = true;
         st->src_kind = VPC_SK_EVENT;
         st->src_event = ev;
         B->row = ev;
-        vpc_buf w = {0};
-        vpc_buf_printf(&w, "event '%s'", ev->event->name);
-        B->row_what = vpc_arena_strdup(&ctx->ir, w.p, w.n);
-        vpc_buf_free(&w);
+        B->row_what = what_of(C, "event", ev->event);
     }
     B->alias = src->alias;
     return true;
@@ -583,9 +599,11 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
     B.st = st;
     if (st->decl->u.stream.annot) { /* Stream<T>: informational */
     }
-    if (resolve_source(C, st, &B)) {
+    /* the operators of the chain: join() takes its .on() and window out */
+    vpc_stream_body chain = st->decl->u.stream.body;
+    if (resolve_source(C, st, &B, &chain)) {
         st->in = B.row;
-        vpc_stream_body *body = &st->decl->u.stream.body;
+        vpc_stream_body *body = &chain;
         vpc_check_window_prescan(&B, body);
         for (uint32_t i = 0; i < body->nlinks; i++)
             if (!check_link(&B, &body->links[i])) break;
@@ -627,7 +645,14 @@ static void check_streams(vpc_checker *C)
     for (uint32_t i = 0; i < P->nstreams; i++) {
         vpc_stream *st = P->streams[i];
         if (st->src_kind == VPC_SK_STREAM && st->src_stream) add_consumer(C, st->src_stream, st);
+        for (uint32_t k = 0; k < st->ninputs; k++) {
+            vpc_stream *up = st->inputs[k].stream;
+            bool seen = false; /* one entry per producer: the drain offers its row to every input */
+            for (uint32_t j = 0; j < k; j++) seen |= st->inputs[j].stream == up;
+            if (up && !seen) add_consumer(C, up, st);
+        }
     }
+    vpc_check_sources_done(C);
 }
 
 /* ---- other declarations ---- */

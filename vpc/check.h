@@ -66,6 +66,23 @@ vpc_arg *vpc_check_named_items(vpc_sbuilder *B, vpc_link *l, uint32_t *nout, con
 /* "stream 'S'", in the IR arena. */
 const char *vpc_check_stream_what(vpc_checker *C, vpc_stream *st);
 
+/* check.c: a source name: a stream (checked first; a cycle is reported), a
+ * named pattern (rejected) or an event type (implicit ones created). */
+bool vpc_check_source_name(vpc_checker *C, vpc_stream *st, vpc_sym *name, vpc_span at, vpc_row **ev,
+                           vpc_stream **up);
+
+/* check_source.c: merge() and join() sources (LANGUAGE.md §4.5, §4.6) */
+bool vpc_check_merge(vpc_sbuilder *B, vpc_source_expr *src);
+/* Also removes the join's .on() and window from *chain. */
+bool vpc_check_join(vpc_sbuilder *B, vpc_source_expr *src, vpc_stream_body *chain);
+/* After every stream: names used on merged rows reach their sources. */
+void vpc_check_sources_done(vpc_checker *C);
+/* A name absent from a merged or joined row: inferred on its implicit
+ * sources; the new field's index, or -1. */
+int vpc_check_part_field(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_span at);
+/* `Alias.field` on a joined row: true when handled (type in *ty). */
+bool vpc_check_part_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);
+
 /* check_expr.c */
 vpc_ty vpc_check_expr(vpc_checker *C, vpc_scope *S, vpc_expr *e);
 /* A condition: bool or dynamic; reports `condition must be bool, found T`. */

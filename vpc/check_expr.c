@@ -91,6 +91,7 @@ vpc_rfield *vpc_row_add(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_ty ty, 
         row->capfields = cap;
     }
     vpc_rfield *f = &row->fields[row->nfields++];
+    memset(f, 0, sizeof *f);
     f->name = name;
     f->ty = ty;
     f->span = at;
@@ -100,7 +101,8 @@ vpc_rfield *vpc_row_add(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_ty ty, 
 int vpc_row_field(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_span at)
 {
     for (uint32_t i = 0; i < row->nfields; i++)
-        if (row->fields[i].name == name) return (int)i;
+        if (row->fields[i].name == name && !row->fields[i].qualified) return (int)i;
+    if (row->nparts && !row->implicit) return vpc_check_part_field(C, row, name, at);
     if (!row->implicit) return -1;
     vpc_row_add(C, row, name, VPC_TY_DYN, at); /* schema inference */
     return (int)row->nfields - 1;
@@ -172,7 +174,10 @@ static vpc_ty check_name(vpc_checker *C, vpc_scope *S, vpc_expr *e)
     if (g && g->order >= C->nglobals_done && !S->row && !S->fn) g = NULL; /* not loaded yet */
     if (S->row) {
         bool known = false;
-        for (uint32_t i = 0; i < S->row->nfields; i++) known |= S->row->fields[i].name == name;
+        for (uint32_t i = 0; i < S->row->nfields; i++)
+            known |= S->row->fields[i].name == name && !S->row->fields[i].qualified;
+        if (!known && S->row->nparts && !S->row->implicit) /* a merged or joined row: maybe an implicit source's */
+            known = vpc_check_part_field(C, S->row, name, e->span) >= 0;
         if (S->row->implicit && g) {
             /* the field when the event has it, else the global */
             info->ref = VPC_REF_FIELD_OR_GLOBAL;
@@ -440,6 +445,8 @@ static vpc_ty check_call(vpc_checker *C, vpc_scope *S, vpc_expr *e)
 static vpc_ty check_member(vpc_checker *C, vpc_scope *S, vpc_expr *e)
 {
     vpc_expr *obj = e->u.member.obj;
+    vpc_ty jty;
+    if (obj->kind == VPC_E_NAME && !find_local(S, obj->u.name) && vpc_check_part_member(C, S, e, &jty)) return jty;
     /* alias.field: the current row, bound with `Source as a` */
     if (obj->kind == VPC_E_NAME && S->row && S->row_alias && obj->u.name == S->row_alias &&
         !find_local(S, obj->u.name)) {

@@ -259,6 +259,8 @@ void vpc_check_end_order(vpc_checker *C)
         for (uint32_t i = 0; i < P->nstreams && pick == P->nstreams; i++) {
             vpc_stream *st = P->streams[i];
             bool waits = st->src_kind == VPC_SK_STREAM && st->src_stream && !done[st->src_stream->id];
+            for (uint32_t k = 0; k < st->ninputs; k++) /* merge() / join() */
+                waits |= st->inputs[k].stream && !done[st->inputs[k].stream->id];
             bool ready = !done[i] && !waits;
             if (ready) pick = i;
         }

@@ -87,6 +87,14 @@ const char *vpc_emit_row_ptr(vpc_emitter *E);       /* C pointer to the current 
 void vpc_emit_op_comment(vpc_emitter *E, vpc_link *l);
 void vpc_emit_stream_comment(vpc_emitter *E, vpc_stream *st);
 
+/* emit_source.c: merge() and join() entries st_<S>_in<k> (LANGUAGE.md §4.5, §4.6) */
+const char *vpc_emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k); /* st_<S> unless merge/join */
+void vpc_emit_source_protos(vpc_emitter *E);
+void vpc_emit_source_state(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_source_entries(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_source_init(vpc_emitter *E);
+void vpc_emit_source_fini(vpc_emitter *E);
+
 /* emit_window.c: windowed and aggregating streams (LANGUAGE.md §4.3-4.4, §6) */
 void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st);
 void vpc_emit_window_stream(vpc_emitter *E, vpc_stream *st);

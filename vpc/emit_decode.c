@@ -29,6 +29,7 @@ void vpc_emit_row_structs(vpc_emitter *E)
         vpc_cw_open(w, "typedef struct %s", r->cname);
         vpc_cw_line(w, "int64_t time; /* event time, ns */");
         if (r->implicit) vpc_cw_line(w, "const vp_event *raw; /* every input field, for pass-through */");
+        else if (r->nparts && !r->joined) vpc_cw_line(w, "int32_t src; /* the merge() input it came from */");
         for (uint32_t j = 0; j < r->nfields; j++) {
             vpc_rfield *f = &r->fields[j];
             vpc_cw_line(w, "%s f_%s;", vpc_emit_ctype(f->ty), f->name->name);
@@ -127,6 +128,8 @@ static void emit_handler(vpc_emitter *E, vpc_row *r)
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
         if (st->src_kind == VPC_SK_EVENT && st->src_event == r) vpc_cw_line(w, "st_%s(ctx, ev);", st->name->name);
+        for (uint32_t k = 0; k < st->ninputs; k++) /* merge() / join() inputs of this type */
+            if (st->inputs[k].event == r) vpc_cw_line(w, "%s(ctx, ev);", vpc_emit_entry(E, st, k));
     }
     if (E->has_queue) vpc_cw_line(w, "q_drain(ctx);");
     vpc_cw_close(w, NULL);

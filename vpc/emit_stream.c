@@ -15,6 +15,7 @@ void vpc_emit_stream_protos(vpc_emitter *E)
         vpc_stream *st = E->prog->streams[i];
         vpc_cw_line(E->w, "static void st_%s(vp_ctx *ctx, const %s *r0);", st->name->name, in_type(st));
     }
+    vpc_emit_source_protos(E);
     if (E->has_queue) vpc_cw_line(E->w, "static void q_drain(vp_ctx *ctx);");
 }
 
@@ -74,8 +75,16 @@ static void emit_drain(vpc_emitter *E)
         if (!st->nconsumers) continue;
         vpc_cw_line(w, "case %u:", st->id);
         w->indent++;
-        for (uint32_t j = 0; j < st->nconsumers; j++)
-            vpc_cw_line(w, "st_%s(ctx, &it.u.s_%s);", st->consumers[j]->name->name, st->name->name);
+        for (uint32_t j = 0; j < st->nconsumers; j++) {
+            vpc_stream *c = st->consumers[j];
+            if (c->src_kind != VPC_SK_MULTI) {
+                vpc_cw_line(w, "st_%s(ctx, &it.u.s_%s);", c->name->name, st->name->name);
+                continue;
+            }
+            for (uint32_t k = 0; k < c->ninputs; k++) /* merge() / join(): each input reading this stream */
+                if (c->inputs[k].stream == st)
+                    vpc_cw_line(w, "%s(ctx, &it.u.s_%s);", vpc_emit_entry(E, c, k), st->name->name);
+        }
         vpc_cw_line(w, "break;");
         w->indent--;
     }
@@ -119,8 +128,50 @@ static void line_start(vpc_emitter *E, vpc_stream *st, vpc_buf *b)
     vpc_buf_puts(b, "\"");
 }
 
+static void write_fields(vpc_emitter *E, const char *writer, vpc_buf *pending, vpc_row *from);
+
+/* A merged row keeps its own fields: those of the input it came from. */
+static void write_merged_fields(vpc_emitter *E, const char *writer, vpc_buf *pending)
+{
+    vpc_row *r = E->rowlayout;
+    vpc_cw *w = E->w;
+    vpc_buf start = {0};
+    vpc_buf_put(&start, pending->p, pending->n);
+    pending->n = 0;
+    vpc_cw_open(w, "switch (%ssrc)", E->row);
+    for (uint32_t k = 0; k < r->nparts; k++) {
+        bool seen = false;
+        for (uint32_t j = 0; j < k; j++) seen |= r->parts[j] == r->parts[k];
+        if (seen) continue;
+        vpc_cw_line(w, "case %u: {", k);
+        w->indent++;
+        vpc_buf_put(pending, start.p, start.n);
+        write_fields(E, writer, pending, r->parts[k]);
+        raw_json(E, writer, pending->p, pending->n);
+        pending->n = 0;
+        vpc_cw_line(w, "break;");
+        w->indent--;
+        vpc_cw_line(w, "}");
+    }
+    vpc_cw_line(w, "default:");
+    vpc_cw_line(w, "    break;");
+    vpc_cw_close(w, NULL);
+    vpc_buf_free(&start);
+}
+
 /* The current row's fields as `,"name":value` (pass-through). */
 static void write_row_fields(vpc_emitter *E, const char *writer, vpc_buf *pending)
+{
+    vpc_row *r = E->rowlayout;
+    if (r->nparts && !r->joined && !r->implicit) {
+        write_merged_fields(E, writer, pending);
+        return;
+    }
+    write_fields(E, writer, pending, NULL);
+}
+
+/* The current row's fields; only those `from` has (by name) when given. */
+static void write_fields(vpc_emitter *E, const char *writer, vpc_buf *pending, vpc_row *from)
 {
     vpc_row *r = E->rowlayout;
     if (r->implicit) {
@@ -129,8 +180,18 @@ static void write_row_fields(vpc_emitter *E, const char *writer, vpc_buf *pendin
         vpc_cw_line(E->w, "vp_w_fields(%s, %sraw);", writer, E->row);
         return;
     }
-    for (uint32_t i = 0; i < r->nfields; i++) {
+    uint32_t n = from ? from->nfields : r->nfields;
+    for (uint32_t i = 0; i < n; i++) {
         vpc_rfield *f = &r->fields[i];
+        if (from) { /* in the source's own order */
+            f = NULL;
+            for (uint32_t j = 0; j < r->nfields && !f; j++)
+                if (r->fields[j].name == from->fields[i].name && !r->fields[j].qualified) f = &r->fields[j];
+            if (!f) continue;
+        }
+        /* a joined row passes its unqualified fields on (first source
+         * winning), as its bare names read them; Src.field stays internal */
+        if (f->qualified) continue;
         json_key(pending, strcmp(f->name->name, "stream") ? f->name->name : "_stream", false);
         raw_json(E, writer, pending->p, pending->n);
         pending->n = 0;
@@ -343,6 +404,7 @@ void vpc_emit_stream_comment(vpc_emitter *E, vpc_stream *st)
 
 static void emit_stream(vpc_emitter *E, vpc_stream *st)
 {
+    vpc_emit_source_entries(E, st);
     if (st->win) {
         vpc_emit_window_stream(E, st);
         return;
@@ -379,6 +441,10 @@ void vpc_emit_state_init(vpc_emitter *E)
         }
         if (st->win) {
             vpc_emit_window_state(E, st);
+            any = true;
+        }
+        if (st->join) {
+            vpc_emit_source_state(E, st);
             any = true;
         }
     }

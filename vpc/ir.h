@@ -18,6 +18,9 @@ typedef struct vpc_rfield {
     vpc_ty ty;
     bool optional;   /* declared `T?` */
     vpc_span span;   /* where it was declared or first used */
+    bool qualified;  /* joined rows: `Src.field`, read only as Src.field, never passed through */
+    int32_t part;    /* merged and joined rows: the source it comes from (unqualified: first wins) */
+    uint32_t pfield; /* ... and its index in that source's row */
 } vpc_rfield;
 
 /* A row layout: one C struct. Input event types are rows too. */
@@ -32,6 +35,11 @@ struct vpc_row {
     uint32_t nfields, capfields;
     /* input event types only */
     bool consumed;            /* some stream reads it */
+    /* merged and joined rows (check_source.c): the rows of their sources */
+    vpc_row **parts;
+    uint32_t nparts;
+    vpc_sym **part_alias;     /* joined rows: `Alias.field` names a qualified field */
+    bool joined;
 };
 
 /* What a bare name or call in an expression resolved to (expr->sema). */
@@ -170,7 +178,34 @@ typedef struct vpc_wplan {
     uint32_t naggs, capaggs;
 } vpc_wplan;
 
-typedef enum vpc_srckind { VPC_SK_EVENT, VPC_SK_STREAM } vpc_srckind;
+typedef enum vpc_srckind {
+    VPC_SK_EVENT,
+    VPC_SK_STREAM,
+    VPC_SK_MULTI,   /* merge() / join(): vpc_stream.inputs */
+} vpc_srckind;
+
+/* One source of a merge() or join() (LANGUAGE.md §4.5, §4.6). Its rows
+ * enter through st_<S>_in<k>, which filters them and makes the stream's row. */
+typedef struct vpc_sinput {
+    vpc_row *event;            /* an event type, or */
+    vpc_stream *stream;        /* a stream */
+    vpc_row *row;              /* its rows' layout */
+    vpc_sym *alias;            /* join: the name of the side */
+    vpc_span span;
+    /* merge: passed when any item holds, an item when all its conditions do */
+    vpc_expr ***items;         /* items[i][0..nconds[i]) */
+    uint32_t *nconds;
+    uint32_t nitems;
+    vpc_expr **keys;           /* join: the key, one expression per equality class */
+} vpc_sinput;
+
+/* How a join() stream pairs its sources' rows. */
+typedef struct vpc_join {
+    uint32_t nkeys;            /* key components, the same for every input */
+    bool count;                /* .window(n): the last n rows per source and key */
+    int64_t size;              /* ns, or rows when count */
+    vpc_row *row;              /* the joined row */
+} vpc_join;
 
 struct vpc_stream {
     uint32_t id;
@@ -179,6 +214,9 @@ struct vpc_stream {
     vpc_srckind src_kind;
     vpc_row *src_event;        /* EVENT */
     vpc_stream *src_stream;    /* STREAM */
+    vpc_sinput *inputs;        /* MULTI, in list order; merge: one per distinct source */
+    uint32_t ninputs;
+    vpc_join *join;            /* join(), or NULL for merge() */
     vpc_row *in;               /* row layout it receives */
     vpc_row *out;              /* row layout it produces */
     vpc_opnode *ops;
