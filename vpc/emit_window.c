@@ -383,9 +383,13 @@ static void emit_stage(vpc_emitter *E, vpc_stream *st)
         break;
     case VPC_W_SESSION:
         vpc_cw_line(w, "wa_%s *win = &s->win[0];", n);
-        vpc_cw_line(w, "if (win->rows == 0 || %s > win->last) win->last = %s;", t, t);
+        vpc_cw_line(w, "int64_t had = win->rows;");
         emit_add(E, st, args);
+        vpc_cw_comment(w, "a row the row bound dropped neither opens nor extends the session");
+        vpc_cw_open(w, "if (win->rows > had)");
+        vpc_cw_line(w, "if (had == 0 || %s > win->last) win->last = %s;", t, t);
         vpc_cw_line(w, "vp_pq_set(w_%s.sessions, s->ord, vp_sat_add(win->last, %lldL));", n, (long long)p->size);
+        vpc_cw_close(w, NULL);
         break;
     case VPC_W_NONE:
         vpc_cw_line(w, "wa_%s *win = &s->win[0];", n);
