@@ -199,8 +199,7 @@ static const char *const unsupported_ops[] = {"forecast", "enrich", "score", "tr
                                               "map", "fork", "any", "all", "order_by"};
 static const char *const later_ops[] = {
     "having_after_aggregate", "within", "not", "pattern",
-    "process", "to", "from", "attention_window", "tap", "validate", "watermark",
-    "allowed_lateness", "distinct", "on"};
+    "process", "to", "from", "attention_window", "tap", "validate", "distinct", "on"};
 static const char *const known_ops[] = {
     "where", "filter", "having", "select", "emit", "print", "log", "limit", "first",
     "concurrent", "on_error", "collect", "context", "window", "aggregate", "partition_by",
@@ -446,6 +445,8 @@ static bool check_link(vpc_sbuilder *B, vpc_link *l)
         return vpc_check_aggregate(B, l);
     } else if (!strcmp(name, "partition_by")) {
         vpc_check_partition_by(B, l);
+    } else if (!strcmp(name, "watermark") || !strcmp(name, "allowed_lateness")) {
+        vpc_check_watermark(B, l);
     } else if (!strcmp(name, "concurrent") || !strcmp(name, "on_error") || !strcmp(name, "collect")) {
         /* execution hints: no effect on results */
     } else if (!strcmp(name, "context")) {

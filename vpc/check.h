@@ -56,6 +56,10 @@ typedef struct vpc_sbuilder {
     uint32_t nops;
     vpc_wplan *plan;      /* windows / aggregation / partition_by, or NULL */
     bool keys_resolved;
+    vpc_link *watermark;  /* .watermark(out_of_order: d), or NULL */
+    int64_t out_of_order;
+    vpc_link *lateness;   /* .allowed_lateness(L), or NULL */
+    int64_t allowed_lateness;
 } vpc_sbuilder;
 
 vpc_opnode *vpc_check_add_op(vpc_sbuilder *B, vpc_opkind k, vpc_link *l); /* NULL: too many */
@@ -98,6 +102,7 @@ void vpc_scope_push(vpc_checker *C, vpc_scope *S, vpc_local *l);
 vpc_wplan *vpc_check_plan(vpc_sbuilder *B); /* B's plan, made on first use */
 void vpc_check_window_prescan(vpc_sbuilder *B, const vpc_stream_body *body);
 bool vpc_check_window(vpc_sbuilder *B, vpc_link *l);
+void vpc_check_watermark(vpc_sbuilder *B, vpc_link *l); /* .watermark() and .allowed_lateness() */
 void vpc_check_partition_by(vpc_sbuilder *B, vpc_link *l);
 void vpc_check_window_keys(vpc_sbuilder *B); /* resolves partition keys on B->row */
 void vpc_check_window_done(vpc_sbuilder *B);

@@ -204,10 +204,57 @@ bool vpc_check_window(vpc_sbuilder *B, vpc_link *l)
     return true;
 }
 
+/* `.watermark(out_of_order: d)` (or `.watermark(d)`) and `.allowed_lateness(L)`:
+ * stream-level settings wherever they stand in the chain (LANGUAGE.md §6). */
+void vpc_check_watermark(vpc_sbuilder *B, vpc_link *l)
+{
+    vpc_ctx *ctx = B->C->ctx;
+    bool wm = !strcmp(l->op->name, "watermark");
+    const char *what = wm ? ".watermark(out_of_order: d)" : ".allowed_lateness(d)";
+    vpc_expr *d = NULL;
+    if (l->nargs == 1 && (!l->args[0].name || (wm && vpc_sym_is(l->args[0].name, "out_of_order"))))
+        d = l->args[0].value;
+    if (!d || d->kind != VPC_E_DUR || d->u.i < 0) {
+        vpc_error(ctx, d ? d->span : l->span, "%s expects a duration literal >= 0", what);
+        return;
+    }
+    if (wm) {
+        B->watermark = l;
+        B->out_of_order = d->u.i;
+    } else {
+        B->lateness = l;
+        B->allowed_lateness = d->u.i;
+    }
+}
+
 void vpc_check_window_done(vpc_sbuilder *B)
 {
     vpc_wplan *p = B->plan;
     if (p && (p->window_at >= 0 || p->aggregate_at >= 0)) B->st->win = p;
+    vpc_link *wl = B->watermark ? B->watermark : B->lateness;
+    if (!wl) return;
+    bool clocked = p && p->window_at >= 0 && (p->kind == VPC_W_TIME || p->kind == VPC_W_SESSION);
+    if (!clocked) {
+        vpc_error(B->C->ctx, wl->op_span, ".%s() needs a time or session window in this stream "
+                  "(on patterns it is not supported yet)", wl->op->name);
+        return;
+    }
+    p->watermark = B->watermark != NULL;
+    p->out_of_order = B->out_of_order;
+    p->lateness = B->allowed_lateness;
+    if (p->kind == VPC_W_TIME && p->out_of_order > 0) {
+        /* the clock trails the latest row by out_of_order: windows up to that
+         * far behind are still open, each needs its own slot of the ring */
+        int64_t span = p->size > INT64_MAX - p->out_of_order ? INT64_MAX : p->size + p->out_of_order;
+        int64_t n = span / p->slide + (span % p->slide != 0) + 1;
+        if (n > MAX_OVERLAP) {
+            vpc_error(B->C->ctx, B->watermark->op_span,
+                      "watermark too large for this window: %lld windows could be open at once (at most %d)",
+                      (long long)n, MAX_OVERLAP);
+            return;
+        }
+        p->nwin = (uint32_t)n;
+    }
 }
 
 /* ---- bounds ---- */

@@ -417,10 +417,23 @@ void vpc_emit_window_stream(vpc_emitter *E, vpc_stream *st)
     E->depth = "0";
     if (clocked(p)) {
         vpc_cw_comment(w, "stream clock: windows it has reached close before this row is added");
-        vpc_cw_line(w, "if (r0->time > w_%s.clock) w_%s.clock = r0->time;", n, n);
+        if (p->watermark) {
+            vpc_cw_comment(w, ".watermark(): the clock trails the latest row time by %lld ns", (long long)p->out_of_order);
+            vpc_cw_line(w, "int64_t wm = vp_sat_sub(r0->time, %lldL);", (long long)p->out_of_order);
+            vpc_cw_line(w, "if (wm > w_%s.clock) w_%s.clock = wm;", n, n);
+        } else {
+            vpc_cw_line(w, "if (r0->time > w_%s.clock) w_%s.clock = r0->time;", n, n);
+        }
         if (p->kind == VPC_W_TIME)
             vpc_cw_line(w, "if (w_%s.first_end <= w_%s.clock) wclose_%s(ctx, false);", n, n, n);
         else vpc_cw_line(w, "wclose_%s(ctx, false);", n);
+        if (p->watermark) {
+            vpc_cw_comment(w, "older than the clock minus the allowed lateness: late");
+            vpc_cw_open(w, "if (r0->time < vp_sat_sub(w_%s.clock, %lldL))", n, (long long)p->lateness);
+            vpc_cw_line(w, "vp_count(ctx, w_%s.c_late, 1);", n);
+            vpc_cw_line(w, "return;");
+            vpc_cw_close(w, NULL);
+        }
     }
     vpc_emit_ops(E, st, 0, stage_start(p));
     emit_stage(E, st);

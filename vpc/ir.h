@@ -176,6 +176,9 @@ typedef struct vpc_wplan {
     uint32_t nkeys;
     vpc_aggcall *aggs;
     uint32_t naggs, capaggs;
+    /* .watermark(out_of_order: d) / .allowed_lateness(L) (LANGUAGE.md §6) */
+    bool watermark;
+    int64_t out_of_order, lateness; /* ns */
 } vpc_wplan;
 
 typedef enum vpc_srckind {
