@@ -100,6 +100,10 @@ target_of() {
     filter:jit) echo "0.3 8" ;;
     vwap:aot) echo "0.7 8" ;;
     vwap:jit) echo "0.25 8" ;;
+    join:aot) echo "0.7 16" ;;
+    join:jit) echo "0.25 16" ;;
+    multisensor:aot) echo "0.7 8" ;;
+    multisensor:jit) echo "0.25 8" ;;
     *) echo "" ;;
     esac
 }

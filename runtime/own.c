@@ -32,6 +32,7 @@ void *rt_arena_alloc(vp_arena *a, size_t n)
         if (!b) rt_oom();
         b->next = a->head;
         b->size = size;
+        a->spread = a->head != NULL || size > ARENA_KEEP;
         a->head = b;
         a->used = 0;
     }
@@ -51,7 +52,11 @@ static void free_chain(vp_blk *b)
 
 void vp_arena_clear(vp_arena *a)
 {
-    if (!a->head) return;
+    a->used = 0;
+    /* the common case touches only the arena itself, not its block: clearing
+     * many small arenas (join rows, windows) stays out of the cache */
+    if (!a->spread) return;
+    a->spread = 0;
     free_chain(a->head->next);
     a->head->next = NULL;
     if (a->head->size > ARENA_KEEP) {
@@ -66,6 +71,7 @@ void vp_arena_free(vp_arena *a)
     free_chain(a->head);
     a->head = NULL;
     a->used = 0;
+    a->spread = 0;
 }
 
 /* n bytes from arena a, or from scratch memory when a is NULL (NULL when

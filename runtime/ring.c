@@ -48,6 +48,11 @@ void vp_ring_pop(vp_ring *r)
     r->n--;
 }
 
+void vp_ring_drop_newest(vp_ring *r)
+{
+    if (r->n) r->n--;
+}
+
 void vp_ring_free(vp_ring *r)
 {
     free(r->p);

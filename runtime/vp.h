@@ -238,7 +238,8 @@ void vp_sort_i32(int32_t *a, int64_t n);    /* ascending */
 typedef struct vp_blk vp_blk;
 typedef struct vp_arena {
     vp_blk *head;
-    int64_t used; /* bytes used in head */
+    int64_t used;   /* bytes used in head */
+    int32_t spread; /* head has older blocks or is over the size a clear keeps */
 } vp_arena;
 void vp_arena_clear(vp_arena *a); /* keeps one block of moderate size */
 void vp_arena_free(vp_arena *a);
@@ -303,6 +304,7 @@ void *vp_ring_push(vp_ring *r, int64_t elem, int64_t max);
 void *vp_ring_at(const vp_ring *r, int64_t elem, int64_t i); /* i-th oldest live element */
 void *vp_ring_slot(const vp_ring *r, int64_t elem, int64_t s); /* raw slot s < cap, live or not */
 void vp_ring_pop(vp_ring *r);                                 /* drops the oldest */
+void vp_ring_drop_newest(vp_ring *r);                         /* drops the newest */
 void vp_ring_free(vp_ring *r);
 
 /* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */

@@ -228,6 +228,16 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cw_line(w, "vp_count(ctx, j_%s.c_rows, 1);", n);
         vpc_cw_line(w, "return;");
         vpc_cw_close(w, NULL);
+        /* A probe takes the newest row whose time qualifies; a row held
+         * before this one with a time no later can never be that row again
+         * (whenever it qualifies, this one does too): drop it. In time order
+         * this keeps one row per key. */
+        vpc_cw_comment(w, "rows of this key no later than this one can no longer be the most recent match");
+        vpc_cw_open(w, "while (s->rows.n && ((%s *)vp_ring_at(&s->rows, (int64_t)sizeof(%s), s->rows.n - 1))->r.time <= r0->time)",
+                    ht, ht);
+        vpc_cw_line(w, "vp_ring_drop_newest(&s->rows);");
+        vpc_cw_line(w, "j_%s.held--;", n);
+        vpc_cw_close(w, NULL);
     }
     int64_t cap = j->count ? j->size : E->prog->max_window_rows;
     vpc_cw_line(w, "int64_t had = s->rows.n;");

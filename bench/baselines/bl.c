@@ -331,6 +331,117 @@ const char *bl_compound(bl_json *j, const char *p, bl_val *v)
     return q;
 }
 
+/* ---- Event time: the slow forms ---- */
+
+static bool time_digits(const char *p, size_t n, size_t *i, int k, int64_t *out)
+{
+    if (*i + (size_t)k > n)
+        return false;
+    int64_t v = 0;
+    for (int j = 0; j < k; j++) {
+        char c = p[*i + (size_t)j];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *i += (size_t)k;
+    *out = v;
+    return true;
+}
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (days_from_civil). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* YYYY-MM-DD, then optionally [T|t| ]HH:MM[:SS[(.|,)frac]] and a zone (Z, z,
+ * +HH:MM, +HHMM, +HH; none = UTC). Fraction digits past the ns are ignored;
+ * second 60 reads as the next minute's first. */
+static bool parse_iso8601(const char *p, size_t n, int64_t *ns)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t i = 0;
+    int64_t y, mo, d, h = 0, mi = 0, s = 0, frac = 0, off = 0;
+    if (!time_digits(p, n, &i, 4, &y) || i >= n || p[i++] != '-' || !time_digits(p, n, &i, 2, &mo) ||
+        i >= n || p[i++] != '-' || !time_digits(p, n, &i, 2, &d))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap))
+        return false;
+    if (i < n) {
+        if (p[i] != 'T' && p[i] != 't' && p[i] != ' ')
+            return false;
+        i++;
+        if (!time_digits(p, n, &i, 2, &h) || i >= n || p[i++] != ':' || !time_digits(p, n, &i, 2, &mi))
+            return false;
+        if (i < n && p[i] == ':') {
+            i++;
+            if (!time_digits(p, n, &i, 2, &s))
+                return false;
+            if (i < n && (p[i] == '.' || p[i] == ',')) {
+                int nd = 0;
+                for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, nd++)
+                    if (nd < 9)
+                        frac = frac * 10 + (p[i] - '0');
+                if (nd == 0)
+                    return false;
+                for (; nd < 9; nd++)
+                    frac *= 10;
+            }
+        }
+        if (h > 23 || mi > 59 || s > 60)
+            return false;
+        if (i < n) {
+            if (p[i] == 'Z' || p[i] == 'z') {
+                i++;
+            } else if (p[i] == '+' || p[i] == '-') {
+                int64_t sign = p[i++] == '-' ? -1 : 1, oh, om = 0;
+                if (!time_digits(p, n, &i, 2, &oh) || oh > 23)
+                    return false;
+                if (i < n) {
+                    if (p[i] == ':')
+                        i++;
+                    if (!time_digits(p, n, &i, 2, &om) || om > 59)
+                        return false;
+                }
+                off = sign * (oh * 3600 + om * 60);
+            } else {
+                return false;
+            }
+        }
+    }
+    if (i != n)
+        return false;
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
+    if (secs > (INT64_MAX - frac) / 1000000000 || secs < INT64_MIN / 1000000000)
+        return false;
+    *ns = secs * 1000000000 + frac;
+    return true;
+}
+
+bool bl_time_slow(const bl_val *v, int64_t *ns)
+{
+    switch (v->kind) {
+    case BL_FLOAT: {
+        double x = round(v->f * 1e6);
+        if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+            return false;
+        *ns = (int64_t)x;
+        return true;
+    }
+    case BL_STR: return parse_iso8601(v->s.p, v->s.n, ns);
+    default: return false;
+    }
+}
+
 /* ---- Output ---- */
 
 void bl_out_open(bl_out *o, const char *path)

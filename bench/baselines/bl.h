@@ -353,6 +353,21 @@ static inline int bl_obj_next(bl_json *j, bl_str *key, bl_val *v)
     return 1;
 }
 
+/* ---- Event time (LANGUAGE.md §6), in ns since the epoch ---- */
+
+/* A timestamp value: an int (ms), a float (ms, rounded to the ns) or an
+ * ISO-8601 / RFC 3339 string. false for anything else or out of range. */
+bool bl_time_slow(const bl_val *v, int64_t *ns);
+
+static inline bool bl_val_time(const bl_val *v, int64_t *ns)
+{
+    if (v->kind == BL_INT && v->i <= INT64_MAX / 1000000 && v->i >= INT64_MIN / 1000000) {
+        *ns = v->i * 1000000;
+        return true;
+    }
+    return v->kind != BL_ABSENT && v->kind != BL_NULL && bl_time_slow(v, ns);
+}
+
 /* ---- Output: JSON Lines rows built in one large buffer ---- */
 
 typedef struct bl_out {

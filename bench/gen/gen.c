@@ -171,6 +171,151 @@ static void gen_vwap(struct out *o, struct rng *r, uint64_t n)
     }
 }
 
+/* ---- Scenario: join ----
+ * Login and Transaction events for 10,000 users "u00000".."u09999". About one
+ * event in five is a Login: mostly a user not seen lately, from the user's
+ * home IP (10.x.y.z), sometimes (one login in eight) a user among the last
+ * 32 to log in, from a random IP, which pairs that login with the user's
+ * recent transactions. The other events are Transactions: nine in ten by one
+ * of the last 32 users to log in (so within a second or so of the login,
+ * well inside the 5 s window), one in ten by any user. A transaction comes
+ * from the user's last login IP about 60% of the time, else from a random
+ * 203.0.113.x/198.51.100.x address; its amount is 1.00..999.99, or
+ * 5000.00..20000.00 for about one in seven. ts grows by 1..4 ms per event. */
+#define JOIN_USERS 10000
+#define JOIN_ACTIVE 32
+
+static void out_user(struct out *o, uint32_t u)
+{
+    OUT_LIT(o, "\"u");
+    for (uint32_t d = 10000; d; d /= 10)
+        o->buf[o->len++] = (char)('0' + u / d % 10);
+    o->buf[o->len++] = '"';
+}
+
+/* An IPv4 address from a 32-bit number, quoted. */
+static void out_ip(struct out *o, uint32_t ip)
+{
+    o->buf[o->len++] = '"';
+    for (int k = 3; k >= 0; k--) {
+        out_u64(o, ip >> (8 * k) & 0xff);
+        if (k)
+            o->buf[o->len++] = '.';
+    }
+    o->buf[o->len++] = '"';
+}
+
+static uint32_t home_ip(uint32_t u)
+{
+    return 0x0a000000u | (u * 2654435761u >> 8 & 0xffffff);
+}
+
+static uint32_t random_ip(struct rng *r)
+{
+    return (rng_below(r, 2) ? 0xcb007100u : 0xc6336400u) | rng_below(r, 256);
+}
+
+static void gen_join(struct out *o, struct rng *r, uint64_t n)
+{
+    static uint32_t last_ip[JOIN_USERS];
+    uint32_t active[JOIN_ACTIVE];
+    unsigned next = 0; /* the oldest entry of active[], replaced by the next login */
+    uint64_t ts = TS_START;
+
+    for (uint32_t u = 0; u < JOIN_USERS; u++)
+        last_ip[u] = home_ip(u);
+    for (unsigned k = 0; k < JOIN_ACTIVE; k++)
+        active[k] = rng_below(r, JOIN_USERS);
+
+    for (uint64_t i = 0; i < n; i++) {
+        out_reserve(o);
+        if (rng_below(r, 5) == 0) {
+            uint32_t u, ip;
+            if (rng_below(r, 8) == 0) {
+                u = active[rng_below(r, JOIN_ACTIVE)];
+                ip = random_ip(r);
+            } else {
+                u = rng_below(r, JOIN_USERS);
+                ip = home_ip(u);
+                active[next] = u;
+                next = (next + 1) % JOIN_ACTIVE;
+            }
+            last_ip[u] = ip;
+            OUT_LIT(o, "{\"event_type\":\"Login\",\"user_id\":");
+            out_user(o, u);
+            OUT_LIT(o, ",\"ip\":");
+            out_ip(o, ip);
+        } else {
+            uint32_t u = rng_below(r, 10) ? active[rng_below(r, JOIN_ACTIVE)] : rng_below(r, JOIN_USERS);
+            uint64_t cents = rng_below(r, 7) ? 100 + rng_below(r, 99900) : 500000 + rng_below(r, 1500001);
+            uint32_t ip = rng_below(r, 5) < 3 ? last_ip[u] : random_ip(r);
+            OUT_LIT(o, "{\"event_type\":\"Transaction\",\"user_id\":");
+            out_user(o, u);
+            OUT_LIT(o, ",\"amount\":");
+            out_cents(o, cents);
+            OUT_LIT(o, ",\"ip\":");
+            out_ip(o, ip);
+        }
+        OUT_LIT(o, ",\"ts\":");
+        out_u64(o, ts);
+        OUT_LIT(o, "}\n");
+        ts += 1 + rng_below(r, 4);
+    }
+}
+
+/* ---- Scenario: multisensor ----
+ * Temperature and Pressure readings, interleaved at random (half each), for
+ * 200 locations "L000".."L199" picked uniformly. A location's temperature is
+ * its base (15.00..25.00) plus uniform noise of up to ±amp, where amp
+ * (0.20..3.00) is redrawn about once per 2,000 of its readings, so some
+ * locations are noisy (relative deviation above 0.05) and some calm at any
+ * time; pressure is 990.00..1030.00 plus noise of up to ±3.00. Values are
+ * written with two decimals. ts grows by 1..4 ms per event. */
+#define MS_LOCATIONS 200
+
+static void out_location(struct out *o, uint32_t l)
+{
+    OUT_LIT(o, "\"L");
+    o->buf[o->len++] = (char)('0' + l / 100);
+    o->buf[o->len++] = (char)('0' + l / 10 % 10);
+    o->buf[o->len++] = (char)('0' + l % 10);
+    o->buf[o->len++] = '"';
+}
+
+static void gen_multisensor(struct out *o, struct rng *r, uint64_t n)
+{
+    uint32_t tbase[MS_LOCATIONS], tamp[MS_LOCATIONS], pbase[MS_LOCATIONS]; /* in cents */
+    uint64_t ts = TS_START;
+
+    for (int l = 0; l < MS_LOCATIONS; l++) {
+        tbase[l] = 1500 + rng_below(r, 1001);
+        tamp[l] = 20 + rng_below(r, 281);
+        pbase[l] = 99000 + rng_below(r, 4001);
+    }
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t l = rng_below(r, MS_LOCATIONS);
+        out_reserve(o);
+        if (rng_below(r, 2)) {
+            if (rng_below(r, 2000) == 0)
+                tamp[l] = 20 + rng_below(r, 281);
+            OUT_LIT(o, "{\"event_type\":\"Temperature\",\"location\":");
+            out_location(o, l);
+            OUT_LIT(o, ",\"value\":");
+            out_cents(o, tbase[l] - tamp[l] + rng_below(r, 2 * tamp[l] + 1));
+        } else {
+            OUT_LIT(o, "{\"event_type\":\"Pressure\",\"location\":");
+            out_location(o, l);
+            OUT_LIT(o, ",\"value\":");
+            out_cents(o, pbase[l] - 300 + rng_below(r, 601));
+        }
+        OUT_LIT(o, ",\"ts\":");
+        out_u64(o, ts);
+        OUT_LIT(o, "}\n");
+        ts += 1 + rng_below(r, 4);
+    }
+}
+
 /* ---- Scenario table: add a row to add a scenario ---- */
 
 struct scenario {
@@ -182,6 +327,8 @@ struct scenario {
 static const struct scenario scenarios[] = {
     {"filter", "StockTick ticks, ~50% with price > 150.0", gen_filter},
     {"vwap", "Trade events for 100 symbols, random-walk prices", gen_vwap},
+    {"join", "Login and Transaction events for 10,000 users, many within 5 s", gen_join},
+    {"multisensor", "Temperature and Pressure readings for 200 locations", gen_multisensor},
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
