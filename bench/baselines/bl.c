@@ -47,6 +47,14 @@ void bl_args(int argc, char **argv, const char **in_path, const char **out_path)
     }
 }
 
+void bl_open(int argc, char **argv, bl_in *in, bl_out *out)
+{
+    const char *in_path, *out_path;
+    bl_args(argc, argv, &in_path, &out_path);
+    bl_in_open(in, in_path);
+    bl_out_open(out, out_path);
+}
+
 /* ---- Input ---- */
 
 void bl_in_open(bl_in *in, const char *path)
@@ -58,6 +66,15 @@ void bl_in_open(bl_in *in, const char *path)
         die("open", path);
     in->cap = IN_CHUNK;
     in->buf = xmalloc(in->cap);
+    in->scratch_cap = 1 << 16;
+    in->scratch = xmalloc(in->scratch_cap);
+}
+
+void bl_in_scratch_grow(bl_in *in, size_t n)
+{
+    free(in->scratch);
+    in->scratch_cap = n;
+    in->scratch = xmalloc(n);
 }
 
 void bl_in_close(bl_in *in)
@@ -65,6 +82,7 @@ void bl_in_close(bl_in *in)
     if (in->fd > 0)
         close(in->fd);
     free(in->buf);
+    free(in->scratch);
     if (in->nbad > MAX_REPORTS)
         fprintf(stderr, "%s: %llu malformed lines skipped\n", in->path,
                 (unsigned long long)in->nbad);
@@ -696,4 +714,105 @@ size_t bl_fmt_double(char *out, double x)
         o += put_u64(o, (uint64_t)ae);
     }
     return (size_t)(o - out);
+}
+
+/* ---- Memory ---- */
+
+void *bl_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p)
+        die("calloc", NULL);
+    return p;
+}
+
+void *bl_xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size);
+    if (!p)
+        die("realloc", NULL);
+    return p;
+}
+
+size_t bl_compact_json(char *d, bl_str s)
+{
+    size_t n = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (in_str) {
+            if (c == '\\' && i + 1 < s.n)
+                d[n++] = s.p[i++];
+            else if (c == '"')
+                in_str = false;
+        } else if (bl_is_ws(c)) {
+            continue;
+        } else if (c == '"') {
+            in_str = true;
+        }
+        d[n++] = s.p[i];
+    }
+    return n;
+}
+
+/* ---- Keys ---- */
+
+void bl_keys_init(bl_keys *t, size_t cap, size_t size)
+{
+    t->stride = (sizeof(bl_key) + size + 15) & ~(size_t)15;
+    t->slot = bl_xcalloc(cap, t->stride);
+    t->mask = cap - 1;
+    t->used = 0;
+}
+
+void bl_keys_free(bl_keys *t)
+{
+    for (size_t i = 0; i <= t->mask; i++)
+        free(bl_keys_at(t, i)->key);
+    free(t->slot);
+}
+
+void bl_keys_grow(bl_keys *t)
+{
+    size_t cap = (t->mask + 1) * 2;
+    char *s = bl_xcalloc(cap, t->stride);
+    for (size_t i = 0; i <= t->mask; i++) {
+        bl_key *e = bl_keys_at(t, i);
+        if (!e->key)
+            continue;
+        size_t k = e->hash & (cap - 1);
+        while (((bl_key *)(s + k * t->stride))->key)
+            k = (k + 1) & (cap - 1);
+        memcpy(s + k * t->stride, e, t->stride);
+    }
+    free(t->slot);
+    t->slot = s;
+    t->mask = cap - 1;
+}
+
+bl_key *bl_key_of_value(bl_keys *t, const bl_val *v)
+{
+    char num[8] = {0};
+    int64_t i;
+    switch (v->kind) {
+    case BL_ABSENT:
+    case BL_NULL: return bl_key_get(t, 'n', num, 0);
+    case BL_BOOL: num[0] = v->b; return bl_key_get(t, 'b', num, 1);
+    case BL_FLOAT:
+        if (!(v->f >= -9223372036854775808.0 && v->f < 9223372036854775808.0 && v->f == trunc(v->f))) {
+            memcpy(num, &v->f, 8);
+            return bl_key_get(t, 'f', num, 8);
+        }
+        i = (int64_t)v->f;
+        memcpy(num, &i, 8);
+        return bl_key_get(t, 'i', num, 8);
+    case BL_INT: memcpy(num, &v->i, 8); return bl_key_get(t, 'i', num, 8);
+    case BL_STR: return bl_key_get(t, 's', v->s.p, v->s.n);
+    case BL_ARRAY:
+    case BL_OBJECT: break;
+    }
+    char *text = bl_xcalloc(1, v->s.n);
+    bl_key *e = bl_key_get(t, 'j', text, bl_compact_json(text, v->s));
+    free(text);
+    return e;
 }

@@ -5,6 +5,8 @@
  *   - JSON Lines input through large read()s, lines handed out as slices;
  *   - a JSON object scanner: members in any order, strings with escapes,
  *     numbers parsed without strtod on the common path, zero-copy strings;
+ *   - the event line decode (type, flat or nested "data" form, §7);
+ *   - a key table from a value, by `==`, to a per-key payload;
  *   - an output writer for the canonical row format of LANGUAGE.md §8.
  * Hot paths are static inline so each baseline compiles them into its own
  * loop; rare paths (refill, escapes, slow number and float cases) live in bl.c.
@@ -16,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+typedef struct bl_out bl_out;
 
 /* ---- Slices ---- */
 
@@ -44,6 +48,8 @@ typedef struct bl_in {
     bool eof;
     uint64_t lineno; /* of the line last returned, 1-based */
     uint64_t nbad;   /* malformed lines reported */
+    char *scratch;   /* for decoded strings: as large as the longest object line */
+    size_t scratch_cap;
 } bl_in;
 
 void bl_in_open(bl_in *in, const char *path);
@@ -78,6 +84,9 @@ static inline bool bl_line_skip(bl_str line, const char **first)
     *first = p;
     return p == end || *p == '#' || (*p == '/' && p + 1 < end && p[1] == '/');
 }
+
+/* Reads the command line and opens both ends. */
+void bl_open(int argc, char **argv, bl_in *in, bl_out *out);
 
 /* ---- JSON values ---- */
 
@@ -370,12 +379,12 @@ static inline bool bl_val_time(const bl_val *v, int64_t *ns)
 
 /* ---- Output: JSON Lines rows built in one large buffer ---- */
 
-typedef struct bl_out {
+struct bl_out {
     int fd;
     const char *path;
     char *buf;
     size_t len, cap;
-} bl_out;
+};
 
 void bl_out_open(bl_out *o, const char *path);
 void bl_out_close(bl_out *o); /* flushes; exits on a write error */
@@ -425,6 +434,184 @@ static inline void bl_out_str(bl_out *o, bl_str s)
 static inline void bl_out_double(bl_out *o, double x)
 {
     o->len += bl_fmt_double(bl_out_room(o, 32), x);
+}
+
+/* ---- Events: one JSON object per line (LANGUAGE.md §7) ---- */
+
+void bl_in_scratch_grow(bl_in *in, size_t n);
+
+/* The next line that holds a JSON object, with in->scratch large enough to
+ * decode it; ignored lines are skipped, others are reported. false at end. */
+static inline bool bl_in_object(bl_in *in, bl_str *line)
+{
+    while (bl_in_line(in, line)) {
+        const char *first;
+        if (bl_line_skip(*line, &first))
+            continue;
+        if (*first != '{') {
+            bl_in_bad(in, "not a JSON object (this program reads JSON Lines only)");
+            continue;
+        }
+        if (line->n > in->scratch_cap)
+            bl_in_scratch_grow(in, line->n);
+        return true;
+    }
+    return false;
+}
+
+/* Stores one member of an event's field object into ev, if declared. */
+typedef void bl_set_fn(void *ev, bl_str key, const bl_val *v);
+
+/* The top level of an event line: its type ("event_type", else "type") in
+ * *type, the "data" member (the nested form) in *data if it is an object,
+ * and every other member handed to set. 1, or -1 for a malformed line
+ * (reported). */
+static inline int bl_event_top(bl_in *in, bl_str line, void *ev, bl_set_fn *set, bl_str *type,
+                               bl_val *data)
+{
+    bl_json j;
+    bl_str key, alt_type = {NULL, 0};
+    bl_val v;
+    int r;
+
+    *type = (bl_str){NULL, 0};
+    data->kind = BL_ABSENT;
+    if (!bl_obj_begin(&j, line, in->scratch))
+        goto bad;
+    while ((r = bl_obj_next(&j, &key, &v)) > 0) {
+        if (BL_STR_EQ(key, "event_type") && v.kind == BL_STR)
+            *type = v.s;
+        else if (BL_STR_EQ(key, "type") && v.kind == BL_STR)
+            alt_type = v.s;
+        else if (BL_STR_EQ(key, "data") && v.kind == BL_OBJECT)
+            *data = v;
+        else
+            set(ev, key, &v);
+    }
+    if (r < 0)
+        goto bad;
+    if (!type->p)
+        *type = alt_type;
+    if (!type->p) {
+        bl_in_bad(in, "no \"event_type\"");
+        return -1;
+    }
+    return 1;
+bad:
+    bl_in_bad(in, j.err);
+    return -1;
+}
+
+/* The members of the nested form's data object, each handed to set. false
+ * for a malformed object (reported). */
+static inline bool bl_event_fields(bl_in *in, bl_str text, void *ev, bl_set_fn *set)
+{
+    bl_json j;
+    bl_str key;
+    bl_val v;
+    int r;
+
+    if (!bl_obj_begin(&j, text, in->scratch))
+        goto bad;
+    while ((r = bl_obj_next(&j, &key, &v)) > 0)
+        set(ev, key, &v);
+    if (r == 0)
+        return true;
+bad:
+    bl_in_bad(in, j.err);
+    return false;
+}
+
+/* ---- Memory ---- */
+
+void *bl_xcalloc(size_t n, size_t size); /* exit on failure */
+void *bl_xrealloc(void *p, size_t size);
+
+/* Compact JSON text (whitespace outside strings dropped) into d, which holds
+ * at least s.n bytes; returns the length. */
+size_t bl_compact_json(char *d, bl_str s);
+
+/* ---- Keys: a table from a value (by `==`) to a payload block ----
+ * Open addressing, linear probing. A key is a tag and bytes. Numbers follow
+ * `==`: an integral float in int64 range is keyed as that int, so 1 and 1.0
+ * are one key. Strings are keyed by their bytes ('s'), arrays and objects by
+ * their compact text ('j'), null is a key. Each key owns a payload block of
+ * a fixed size, zero when the key is added, right after its bl_key. */
+
+typedef struct bl_key {
+    char *key; /* owned bytes; NULL: free slot */
+    size_t keyn;
+    uint64_t hash;
+    char tag;
+} bl_key;
+
+typedef struct bl_keys {
+    char *slot;
+    size_t mask, used; /* capacity - 1 (a power of two), keys */
+    size_t stride;     /* bytes per slot: the bl_key and its payload */
+} bl_keys;
+
+/* cap: a power of two; size: the payload's bytes. */
+void bl_keys_init(bl_keys *t, size_t cap, size_t size);
+void bl_keys_free(bl_keys *t); /* the keys and slots; payloads are the caller's */
+void bl_keys_grow(bl_keys *t);
+/* The key of a value that is not a string: encode it, then look up. */
+bl_key *bl_key_of_value(bl_keys *t, const bl_val *v);
+
+static inline bl_key *bl_keys_at(const bl_keys *t, size_t i)
+{
+    return (bl_key *)(t->slot + i * t->stride);
+}
+
+static inline void *bl_key_data(bl_key *e)
+{
+    return e + 1;
+}
+
+static inline uint64_t bl_key_hash(char tag, const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (uint64_t)(unsigned char)tag << 56;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+    return h ^ h >> 29;
+}
+
+/* The entry of (tag, bytes), added if new (the bytes are copied: they may
+ * live in the line). */
+static inline bl_key *bl_key_get(bl_keys *t, char tag, const char *p, size_t n)
+{
+    uint64_t h = bl_key_hash(tag, p, n);
+    for (;;) {
+        for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+            bl_key *e = bl_keys_at(t, i);
+            if (!e->key) {
+                e->key = bl_xcalloc(1, n + 1); /* + 1: a key of no bytes is still non-NULL */
+                memcpy(e->key, p, n);
+                e->keyn = n;
+                e->hash = h;
+                e->tag = tag;
+                if (++t->used * 2 <= t->mask + 1)
+                    return e;
+                bl_keys_grow(t);
+                break; /* moved: look it up again */
+            }
+            if (e->hash == h && e->keyn == n && e->tag == tag && memcmp(e->key, p, n) == 0)
+                return e;
+        }
+    }
+}
+
+/* The entry of any value; strings, the common case, inline. */
+static inline bl_key *bl_key_val(bl_keys *t, const bl_val *v)
+{
+    return v->kind == BL_STR ? bl_key_get(t, 's', v->s.p, v->s.n) : bl_key_of_value(t, v);
 }
 
 #endif /* BL_H */

@@ -35,8 +35,9 @@ static void warn_once(unsigned bit, const char *field, const char *want)
 }
 
 /* One member of the event's field object: store it if StockTick declares it. */
-static void set_field(struct tick *t, bl_str key, const bl_val *v)
+static void set_field(void *ev, bl_str key, const bl_val *v)
 {
+    struct tick *t = ev;
     switch (key.n) {
     case 2:
         if (BL_STR_EQ(key, "ts")) {
@@ -71,85 +72,35 @@ static void set_field(struct tick *t, bl_str key, const bl_val *v)
 
 /* Decode one line. Returns 1 for a StockTick (in *t), 0 for another event
  * type, -1 for a malformed line (reported). */
-static int decode(bl_in *in, bl_str line, char *scratch, struct tick *t)
+static int decode(bl_in *in, bl_str line, struct tick *t)
 {
-    bl_json j;
-    bl_str key, type = {NULL, 0}, alt_type = {NULL, 0};
-    bl_val v, data = {.kind = BL_ABSENT};
-    int r;
+    bl_str type;
+    bl_val data;
 
     memset(t, 0, sizeof *t);
-    if (!bl_obj_begin(&j, line, scratch))
-        goto bad;
-    while ((r = bl_obj_next(&j, &key, &v)) > 0) {
-        if (BL_STR_EQ(key, "event_type") && v.kind == BL_STR)
-            type = v.s;
-        else if (BL_STR_EQ(key, "type") && v.kind == BL_STR)
-            alt_type = v.s;
-        else if (BL_STR_EQ(key, "data") && v.kind == BL_OBJECT)
-            data = v;
-        else
-            set_field(t, key, &v);
-    }
-    if (r < 0)
-        goto bad;
-    if (!type.p)
-        type = alt_type;
-    if (!type.p) {
-        bl_in_bad(in, "no \"event_type\"");
+    if (bl_event_top(in, line, t, set_field, &type, &data) < 0)
         return -1;
-    }
     if (!BL_STR_EQ(type, "StockTick"))
         return 0;
-
     if (data.kind == BL_OBJECT) { /* nested form: the fields are data's members */
         memset(t, 0, sizeof *t);
-        if (!bl_obj_begin(&j, data.s, j.scratch))
-            goto bad;
-        while ((r = bl_obj_next(&j, &key, &v)) > 0)
-            set_field(t, key, &v);
-        if (r < 0)
-            goto bad;
+        if (!bl_event_fields(in, data.s, t, set_field))
+            return -1;
     }
     return 1;
-bad:
-    bl_in_bad(in, j.err);
-    return -1;
 }
 
 int main(int argc, char **argv)
 {
-    const char *in_path, *out_path;
-    bl_args(argc, argv, &in_path, &out_path);
-
     bl_in in;
     bl_out out;
-    bl_in_open(&in, in_path);
-    bl_out_open(&out, out_path);
+    bl_open(argc, argv, &in, &out);
 
-    size_t scratch_cap = 1 << 16;
-    char *scratch = malloc(scratch_cap);
     bl_str line;
     struct tick t;
 
-    while (bl_in_line(&in, &line)) {
-        const char *first;
-        if (bl_line_skip(line, &first))
-            continue;
-        if (*first != '{') {
-            bl_in_bad(&in, "not a JSON object (this program reads JSON Lines only)");
-            continue;
-        }
-        if (line.n > scratch_cap) {
-            scratch_cap = line.n;
-            free(scratch);
-            scratch = malloc(scratch_cap);
-        }
-        if (!scratch) {
-            perror("malloc");
-            return 1;
-        }
-        if (decode(&in, line, scratch, &t) <= 0)
+    while (bl_in_object(&in, &line)) {
+        if (decode(&in, line, &t) <= 0)
             continue;
 
         if (t.has_price && t.price > 150.0) {
@@ -164,7 +115,6 @@ int main(int argc, char **argv)
         }
     }
 
-    free(scratch);
     bl_in_close(&in);
     bl_out_close(&out);
     return 0;

@@ -56,8 +56,9 @@ static void warn_once(int src, unsigned bit, const char *field, const char *want
 
 /* One member of the event's field object. ts and timestamp are read for the
  * event time whatever the type; the others are checked in check_types. */
-static void set_field(struct ev *e, bl_str key, const bl_val *v)
+static void set_field(void *ev, bl_str key, const bl_val *v)
 {
+    struct ev *e = ev;
     switch (key.n) {
     case 2:
         if (BL_STR_EQ(key, "ts"))
@@ -105,45 +106,22 @@ static void check_types(int src, const struct ev *e)
 /* Decode one line. Returns LOGIN or TX (the event in *e, its time in *t),
  * 2 for another event type (only its time counts), -1 for a malformed line
  * (reported). */
-static int decode(bl_in *in, bl_str line, char *scratch, struct ev *e, int64_t *t)
+static int decode(bl_in *in, bl_str line, struct ev *e, int64_t *t)
 {
-    bl_json j;
-    bl_str key, type = {NULL, 0}, alt_type = {NULL, 0};
-    bl_val v, data = {.kind = BL_ABSENT}, top_ts = {.kind = BL_ABSENT};
-    int r, src;
+    bl_str type;
+    bl_val data, top_ts = {.kind = BL_ABSENT};
+    int src;
 
     memset(e, 0, sizeof *e);
-    if (!bl_obj_begin(&j, line, scratch))
-        goto bad;
-    while ((r = bl_obj_next(&j, &key, &v)) > 0) {
-        if (BL_STR_EQ(key, "event_type") && v.kind == BL_STR)
-            type = v.s;
-        else if (BL_STR_EQ(key, "type") && v.kind == BL_STR)
-            alt_type = v.s;
-        else if (BL_STR_EQ(key, "data") && v.kind == BL_OBJECT)
-            data = v;
-        else
-            set_field(e, key, &v);
-    }
-    if (r < 0)
-        goto bad;
-    if (!type.p)
-        type = alt_type;
-    if (!type.p) {
-        bl_in_bad(in, "no \"event_type\"");
+    if (bl_event_top(in, line, e, set_field, &type, &data) < 0)
         return -1;
-    }
     src = BL_STR_EQ(type, "Transaction") ? TX : BL_STR_EQ(type, "Login") ? LOGIN : 2;
 
     if (data.kind == BL_OBJECT) { /* nested form: the fields are data's members */
         top_ts = e->timestamp;
         memset(e, 0, sizeof *e);
-        if (!bl_obj_begin(&j, data.s, j.scratch))
-            goto bad;
-        while ((r = bl_obj_next(&j, &key, &v)) > 0)
-            set_field(e, key, &v);
-        if (r < 0)
-            goto bad;
+        if (!bl_event_fields(in, data.s, e, set_field))
+            return -1;
     }
     /* event time (§6): ts, else timestamp, else the top-level timestamp of
      * the nested form; else the caller keeps the previous event's */
@@ -152,29 +130,6 @@ static int decode(bl_in *in, bl_str line, char *scratch, struct ev *e, int64_t *
     if (src != 2)
         check_types(src, e);
     return src;
-bad:
-    bl_in_bad(in, j.err);
-    return -1;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size);
-    if (!p) {
-        perror("realloc");
-        exit(1);
-    }
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p) {
-        perror("calloc");
-        exit(1);
-    }
-    return p;
 }
 
 /* ---- Held rows ---- */
@@ -208,7 +163,7 @@ static void hold(struct stack *s, int64_t t, const struct ev *e, int src)
         s->n--;
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 1;
-        s->row = xrealloc(s->row, s->cap * sizeof *s->row);
+        s->row = bl_xrealloc(s->row, s->cap * sizeof *s->row);
         memset(s->row + s->n, 0, (s->cap - s->n) * sizeof *s->row);
     }
     struct row *r = &s->row[s->n++];
@@ -220,7 +175,7 @@ static void hold(struct stack *s, int64_t t, const struct ev *e, int src)
     size_t need = (has_bytes(&e->ip) ? e->ip.s.n : 0) + (src == LOGIN && has_bytes(&e->user_id) ? e->user_id.s.n : 0);
     if (need > r->cap) {
         r->cap = need < 32 ? 32 : need * 2;
-        r->bytes = xrealloc(r->bytes, r->cap);
+        r->bytes = bl_xrealloc(r->bytes, r->cap);
     }
     size_t off = 0;
     if (has_bytes(&e->ip)) {
@@ -243,128 +198,11 @@ static inline const struct row *pick(const struct stack *s, int64_t lim)
     return NULL;
 }
 
-/* ---- Keys: open addressing, linear probing, keyed by user_id ----
- * A key is a tag and bytes. Numbers follow `==`: an integral float in int64
- * range is keyed as that int, so 1 and 1.0 are one key. Strings are keyed by
- * their bytes, arrays and objects by their compact text, null is a key. */
+/* ---- Keys: a bl_keys table keyed by user_id ---- */
 
 struct key {
-    char *key; /* owned bytes; NULL: free slot */
-    size_t keyn;
-    uint64_t hash;
-    char tag;
     struct stack held[2]; /* per source */
 };
-
-struct keys {
-    struct key *slot;
-    size_t mask, used; /* capacity - 1 (a power of two), keys */
-};
-
-static inline uint64_t key_hash(char tag, const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (uint64_t)(unsigned char)tag << 56;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0x94d049bb133111ebULL;
-    return h ^ h >> 29;
-}
-
-static void keys_grow(struct keys *t)
-{
-    size_t cap = (t->mask + 1) * 2;
-    struct key *s = xcalloc(cap, sizeof *s);
-    for (size_t i = 0; i <= t->mask; i++) {
-        if (!t->slot[i].key)
-            continue;
-        size_t k = t->slot[i].hash & (cap - 1);
-        while (s[k].key)
-            k = (k + 1) & (cap - 1);
-        s[k] = t->slot[i];
-    }
-    free(t->slot);
-    t->slot = s;
-    t->mask = cap - 1;
-}
-
-static inline struct key *key_get(struct keys *t, char tag, const char *p, size_t n)
-{
-    uint64_t h = key_hash(tag, p, n);
-    for (;;) {
-        for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-            struct key *e = &t->slot[i];
-            if (!e->key) {
-                e->key = xcalloc(1, n + 1); /* + 1: a key of no bytes is still non-NULL */
-                memcpy(e->key, p, n);
-                e->keyn = n;
-                e->hash = h;
-                e->tag = tag;
-                if (++t->used * 2 <= t->mask + 1)
-                    return e;
-                keys_grow(t);
-                break; /* moved: look it up again */
-            }
-            if (e->hash == h && e->keyn == n && e->tag == tag && memcmp(e->key, p, n) == 0)
-                return e;
-        }
-    }
-}
-
-/* Compact JSON text (whitespace outside strings dropped) into d. */
-static size_t compact_json(char *d, bl_str s)
-{
-    size_t n = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < s.n; i++) {
-        char c = s.p[i];
-        if (in_str) {
-            if (c == '\\' && i + 1 < s.n)
-                d[n++] = s.p[i++];
-            else if (c == '"')
-                in_str = false;
-        } else if (bl_is_ws(c)) {
-            continue;
-        } else if (c == '"') {
-            in_str = true;
-        }
-        d[n++] = s.p[i];
-    }
-    return n;
-}
-
-/* The key of a user_id that is not a string: encode it, then look up. */
-static struct key *key_of_value(struct keys *t, const bl_val *v)
-{
-    char num[8] = {0};
-    int64_t i;
-    switch (v->kind) {
-    case BL_ABSENT:
-    case BL_NULL: return key_get(t, 'n', num, 0);
-    case BL_BOOL: num[0] = v->b; return key_get(t, 'b', num, 1);
-    case BL_FLOAT:
-        if (!(v->f >= -9223372036854775808.0 && v->f < 9223372036854775808.0 && v->f == trunc(v->f))) {
-            memcpy(num, &v->f, 8);
-            return key_get(t, 'f', num, 8);
-        }
-        i = (int64_t)v->f;
-        memcpy(num, &i, 8);
-        return key_get(t, 'i', num, 8);
-    case BL_INT: memcpy(num, &v->i, 8); return key_get(t, 'i', num, 8);
-    case BL_STR: return key_get(t, 's', v->s.p, v->s.n);
-    case BL_ARRAY:
-    case BL_OBJECT: break;
-    }
-    char *text = xcalloc(1, v->s.n);
-    struct key *e = key_get(t, 'j', text, compact_json(text, v->s));
-    free(text);
-    return e;
-}
 
 /* ---- The query ---- */
 
@@ -393,8 +231,8 @@ static bool val_eq(const bl_val *a, const bl_val *b)
     case BL_STR: return a->s.n == b->s.n && memcmp(a->s.p, b->s.p, a->s.n) == 0;
     default: break;
     }
-    char *x = xcalloc(1, a->s.n + 1), *y = xcalloc(1, b->s.n + 1);
-    size_t xn = compact_json(x, a->s), yn = compact_json(y, b->s);
+    char *x = bl_xcalloc(1, a->s.n + 1), *y = bl_xcalloc(1, b->s.n + 1);
+    size_t xn = bl_compact_json(x, a->s), yn = bl_compact_json(y, b->s);
     bool eq = xn == yn && memcmp(x, y, xn) == 0;
     free(x);
     free(y);
@@ -435,45 +273,22 @@ static inline void joined(bl_out *out, const bl_val *user, const bl_val *login_i
 
 int main(int argc, char **argv)
 {
-    const char *in_path, *out_path;
-    bl_args(argc, argv, &in_path, &out_path);
-
     bl_in in;
     bl_out out;
-    bl_in_open(&in, in_path);
-    bl_out_open(&out, out_path);
+    bl_open(argc, argv, &in, &out);
 
-    size_t scratch_cap = 1 << 16;
-    char *scratch = malloc(scratch_cap);
-    struct keys keys = {xcalloc(1024, sizeof(struct key)), 1023, 0};
+    bl_keys keys;
+    bl_keys_init(&keys, 1024, sizeof(struct key));
     bl_str line;
     struct ev e;
     int64_t t = 0; /* event time of the previous event, 0 at the start */
 
-    while (bl_in_line(&in, &line)) {
-        const char *first;
-        if (bl_line_skip(line, &first))
-            continue;
-        if (*first != '{') {
-            bl_in_bad(&in, "not a JSON object (this program reads JSON Lines only)");
-            continue;
-        }
-        if (line.n > scratch_cap) {
-            scratch_cap = line.n;
-            free(scratch);
-            scratch = malloc(scratch_cap);
-        }
-        if (!scratch) {
-            perror("malloc");
-            return 1;
-        }
-        int src = decode(&in, line, scratch, &e, &t);
+    while (bl_in_object(&in, &line)) {
+        int src = decode(&in, line, &e, &t);
         if (src < 0 || src > TX)
             continue;
 
-        struct key *k = e.user_id.kind == BL_STR /* the common case, inlined */
-                            ? key_get(&keys, 's', e.user_id.s.p, e.user_id.s.n)
-                            : key_of_value(&keys, &e.user_id);
+        struct key *k = bl_key_data(bl_key_val(&keys, &e.user_id));
         hold(&k->held[src], t, &e, src);
         const struct row *o = pick(&k->held[!src], t - WINDOW_NS);
         if (!o)
@@ -485,16 +300,15 @@ int main(int argc, char **argv)
     }
 
     for (size_t i = 0; i <= keys.mask; i++) {
+        struct key *k = bl_key_data(bl_keys_at(&keys, i));
         for (int s = 0; s < 2; s++) {
-            struct stack *st = &keys.slot[i].held[s];
+            struct stack *st = &k->held[s];
             for (uint32_t r = 0; r < st->cap; r++)
                 free(st->row[r].bytes);
             free(st->row);
         }
-        free(keys.slot[i].key);
     }
-    free(keys.slot);
-    free(scratch);
+    bl_keys_free(&keys);
     bl_in_close(&in);
     bl_out_close(&out);
     return 0;

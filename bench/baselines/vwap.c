@@ -17,7 +17,6 @@
  */
 #include "bl.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,8 +44,9 @@ static void warn_once(unsigned bit, const char *field, const char *want)
 }
 
 /* One member of the event's field object: store it if Trade declares it. */
-static void set_field(struct trade *t, bl_str key, const bl_val *v)
+static void set_field(void *ev, bl_str key, const bl_val *v)
 {
+    struct trade *t = ev;
     bool num = v->kind == BL_INT || v->kind == BL_FLOAT;
     switch (key.n) {
     case 2:
@@ -79,200 +79,45 @@ static void set_field(struct trade *t, bl_str key, const bl_val *v)
 
 /* Decode one line. Returns 1 for a Trade (in *t), 0 for another event type,
  * -1 for a malformed line (reported). */
-static int decode(bl_in *in, bl_str line, char *scratch, struct trade *t)
+static int decode(bl_in *in, bl_str line, struct trade *t)
 {
-    bl_json j;
-    bl_str key, type = {NULL, 0}, alt_type = {NULL, 0};
-    bl_val v, data = {.kind = BL_ABSENT};
-    int r;
+    bl_str type;
+    bl_val data;
 
     memset(t, 0, sizeof *t);
-    if (!bl_obj_begin(&j, line, scratch))
-        goto bad;
-    while ((r = bl_obj_next(&j, &key, &v)) > 0) {
-        if (BL_STR_EQ(key, "event_type") && v.kind == BL_STR)
-            type = v.s;
-        else if (BL_STR_EQ(key, "type") && v.kind == BL_STR)
-            alt_type = v.s;
-        else if (BL_STR_EQ(key, "data") && v.kind == BL_OBJECT)
-            data = v;
-        else
-            set_field(t, key, &v);
-    }
-    if (r < 0)
-        goto bad;
-    if (!type.p)
-        type = alt_type;
-    if (!type.p) {
-        bl_in_bad(in, "no \"event_type\"");
+    if (bl_event_top(in, line, t, set_field, &type, &data) < 0)
         return -1;
-    }
     if (!BL_STR_EQ(type, "Trade"))
         return 0;
-
     if (data.kind == BL_OBJECT) { /* nested form: the fields are data's members */
         memset(t, 0, sizeof *t);
-        if (!bl_obj_begin(&j, data.s, j.scratch))
-            goto bad;
-        while ((r = bl_obj_next(&j, &key, &v)) > 0)
-            set_field(t, key, &v);
-        if (r < 0)
-            goto bad;
+        if (!bl_event_fields(in, data.s, t, set_field))
+            return -1;
     }
     return 1;
-bad:
-    bl_in_bad(in, j.err);
-    return -1;
 }
 
-/* ---- Partitions: open addressing, linear probing, keyed by the symbol ----
- * A key is a tag and bytes. Numbers follow `==`: an integral float in int64
- * range is keyed as that int, so 1 and 1.0 are one key. Strings are keyed by
- * their bytes, arrays and objects by their compact text, null is a key. */
+/* ---- Partitions: a bl_keys table keyed by the symbol ---- */
 
 struct part {
-    char *key; /* owned bytes; NULL: free slot */
-    size_t keyn;
-    uint64_t hash;
-    char tag;
+    bool seen;
     bl_val first; /* the key as first seen, written in the output rows */
     uint32_t rows;
     double sum_pv, sum_v; /* sum(price * volume), sum(volume) of the open window */
 };
 
-struct parts {
-    struct part *slot;
-    size_t mask, used; /* capacity - 1 (a power of two), keys */
-};
-
-static void *xcalloc(size_t n, size_t size)
+/* The partition of a symbol; a new one remembers the symbol, its bytes being
+ * the table's copy of the key. */
+static inline struct part *part_get(bl_keys *t, const bl_val *v)
 {
-    void *p = calloc(n, size);
-    if (!p) {
-        perror("calloc");
-        exit(1);
+    bl_key *k = bl_key_val(t, v);
+    struct part *e = bl_key_data(k);
+    if (!e->seen) {
+        e->seen = true;
+        e->first = *v;
+        if (v->kind == BL_STR || v->kind == BL_ARRAY || v->kind == BL_OBJECT)
+            e->first.s = (bl_str){k->key, k->keyn};
     }
-    return p;
-}
-
-static inline uint64_t key_hash(char tag, const char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (uint64_t)(unsigned char)tag << 56;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0x94d049bb133111ebULL;
-    return h ^ h >> 29;
-}
-
-static void parts_grow(struct parts *t)
-{
-    size_t cap = (t->mask + 1) * 2;
-    struct part *s = xcalloc(cap, sizeof *s);
-    for (size_t i = 0; i <= t->mask; i++) {
-        if (!t->slot[i].key)
-            continue;
-        size_t k = t->slot[i].hash & (cap - 1);
-        while (s[k].key)
-            k = (k + 1) & (cap - 1);
-        s[k] = t->slot[i];
-    }
-    free(t->slot);
-    t->slot = s;
-    t->mask = cap - 1;
-}
-
-/* A new key in free slot e: copy the bytes, which may live in the line. */
-static struct part *part_add(struct parts *t, struct part *e, uint64_t h, char tag,
-                             const char *p, size_t n, const bl_val *v)
-{
-    e->key = xcalloc(1, n + 1); /* + 1: a key of no bytes is still non-NULL */
-    memcpy(e->key, p, n);
-    e->keyn = n;
-    e->hash = h;
-    e->tag = tag;
-    e->first = *v;
-    if (v->kind == BL_STR || v->kind == BL_ARRAY || v->kind == BL_OBJECT)
-        e->first.s = (bl_str){e->key, n};
-    if (++t->used * 2 > t->mask + 1) {
-        parts_grow(t);
-        return NULL; /* moved: the caller looks it up again */
-    }
-    return e;
-}
-
-static inline struct part *part_get(struct parts *t, char tag, const char *p, size_t n,
-                                    const bl_val *v)
-{
-    uint64_t h = key_hash(tag, p, n);
-    for (;;) {
-        for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-            struct part *e = &t->slot[i];
-            if (!e->key) {
-                e = part_add(t, e, h, tag, p, n, v);
-                if (e)
-                    return e;
-                break;
-            }
-            if (e->hash == h && e->keyn == n && e->tag == tag && memcmp(e->key, p, n) == 0)
-                return e;
-        }
-    }
-}
-
-/* Compact JSON text (whitespace outside strings dropped) into d. */
-static size_t compact_json(char *d, bl_str s)
-{
-    size_t n = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < s.n; i++) {
-        char c = s.p[i];
-        if (in_str) {
-            if (c == '\\' && i + 1 < s.n)
-                d[n++] = s.p[i++];
-            else if (c == '"')
-                in_str = false;
-        } else if (bl_is_ws(c)) {
-            continue;
-        } else if (c == '"') {
-            in_str = true;
-        }
-        d[n++] = s.p[i];
-    }
-    return n;
-}
-
-/* The partition of a symbol that is not a string: encode it, then look up. */
-static struct part *part_of_value(struct parts *t, const bl_val *v)
-{
-    char num[8] = {0};
-    int64_t i;
-    switch (v->kind) {
-    case BL_ABSENT:
-    case BL_NULL: return part_get(t, 'n', num, 0, v);
-    case BL_BOOL: num[0] = v->b; return part_get(t, 'b', num, 1, v);
-    case BL_FLOAT:
-        if (!(v->f >= -9223372036854775808.0 && v->f < 9223372036854775808.0 &&
-              v->f == trunc(v->f))) {
-            memcpy(num, &v->f, 8);
-            return part_get(t, 'f', num, 8, v);
-        }
-        i = (int64_t)v->f;
-        memcpy(num, &i, 8);
-        return part_get(t, 'i', num, 8, v);
-    case BL_INT: memcpy(num, &v->i, 8); return part_get(t, 'i', num, 8, v);
-    case BL_STR: return part_get(t, 's', v->s.p, v->s.n, v);
-    case BL_ARRAY:
-    case BL_OBJECT: break;
-    }
-    char *text = xcalloc(1, v->s.n);
-    struct part *e = part_get(t, 'j', text, compact_json(text, v->s), v);
-    free(text);
     return e;
 }
 
@@ -295,43 +140,20 @@ static void write_row(bl_out *out, const struct part *e)
 
 int main(int argc, char **argv)
 {
-    const char *in_path, *out_path;
-    bl_args(argc, argv, &in_path, &out_path);
-
     bl_in in;
     bl_out out;
-    bl_in_open(&in, in_path);
-    bl_out_open(&out, out_path);
+    bl_open(argc, argv, &in, &out);
 
-    size_t scratch_cap = 1 << 16;
-    char *scratch = malloc(scratch_cap);
-    struct parts parts = {xcalloc(256, sizeof(struct part)), 255, 0};
+    bl_keys parts;
+    bl_keys_init(&parts, 256, sizeof(struct part));
     bl_str line;
     struct trade t;
 
-    while (bl_in_line(&in, &line)) {
-        const char *first;
-        if (bl_line_skip(line, &first))
-            continue;
-        if (*first != '{') {
-            bl_in_bad(&in, "not a JSON object (this program reads JSON Lines only)");
-            continue;
-        }
-        if (line.n > scratch_cap) {
-            scratch_cap = line.n;
-            free(scratch);
-            scratch = malloc(scratch_cap);
-        }
-        if (!scratch) {
-            perror("malloc");
-            return 1;
-        }
-        if (decode(&in, line, scratch, &t) <= 0)
+    while (bl_in_object(&in, &line)) {
+        if (decode(&in, line, &t) <= 0)
             continue;
 
-        struct part *e = t.symbol.kind == BL_STR /* the common case, inlined */
-                             ? part_get(&parts, 's', t.symbol.s.p, t.symbol.s.n, &t.symbol)
-                             : part_of_value(&parts, &t.symbol);
+        struct part *e = part_get(&parts, &t.symbol);
         if (t.has_price && t.has_volume)
             e->sum_pv += t.price * t.volume;
         if (t.has_volume)
@@ -344,10 +166,7 @@ int main(int argc, char **argv)
         }
     }
 
-    for (size_t i = 0; i <= parts.mask; i++)
-        free(parts.slot[i].key);
-    free(parts.slot);
-    free(scratch);
+    bl_keys_free(&parts);
     bl_in_close(&in);
     bl_out_close(&out);
     return 0;
