@@ -198,7 +198,7 @@ static void check_globals(vpc_checker *C)
 static const char *const unsupported_ops[] = {"forecast", "enrich", "score", "trend_aggregate",
                                               "map", "fork", "any", "all", "order_by"};
 static const char *const later_ops[] = {
-    "having_after_aggregate", "within", "not", "pattern",
+    "within", "not", "pattern",
     "process", "to", "from", "attention_window", "tap", "validate", "distinct", "on"};
 static const char *const known_ops[] = {
     "where", "filter", "having", "select", "emit", "print", "log", "limit", "first",

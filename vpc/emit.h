@@ -65,6 +65,11 @@ void vpc_emit_row_structs(vpc_emitter *E);
 void vpc_emit_decoders(vpc_emitter *E);
 void vpc_emit_dispatch(vpc_emitter *E);
 
+/* emit_window.c: copies the strings (and raw input) of row `r` (a C lvalue
+ * prefix such as "b->") into arena `a` ("NULL": the input's scratch memory),
+ * so the row outlives the input it came from. */
+void vpc_emit_own_row(vpc_emitter *E, vpc_row *row, const char *r, const char *a);
+
 /* emit_switch.c: `switch (len_expr)` then vp_mem_eq(ptr_expr, name) per
  * name, cases sorted by length then name; body writes case `index`. */
 typedef void (*vpc_case_fn)(vpc_emitter *E, size_t index, void *ud);

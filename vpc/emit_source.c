@@ -32,19 +32,6 @@ void vpc_emit_source_protos(vpc_emitter *E)
     }
 }
 
-/* Strings of row `r` (prefix "b->") into arena `a` ("NULL": scratch). */
-static void own_fields(vpc_emitter *E, vpc_row *row, const char *r, const char *a)
-{
-    if (row->implicit) vpc_cw_line(E->w, "%sraw = vp_own_event(ctx, %s, %sraw);", r, a, r);
-    for (uint32_t i = 0; i < row->nfields; i++) {
-        const char *f = row->fields[i].name->name;
-        if (row->fields[i].ty == VPC_TY_STR)
-            vpc_cw_line(E->w, "if (!%sn_%s) %sf_%s = vp_own_str(ctx, %s, %sf_%s);", r, f, r, f, a, r, f);
-        else if (!vpc_emit_has_null_flag(row->fields[i].ty))
-            vpc_cw_line(E->w, "%sf_%s = vp_own_val(ctx, %s, %sf_%s);", r, f, a, r, f);
-    }
-}
-
 /* Field `to` of row `dst` from field `from` of row layout `src` at prefix `sp`. */
 static void copy_field(vpc_emitter *E, const char *dst, vpc_rfield *to, vpc_row *src, const char *sp,
                        vpc_rfield *from)
@@ -246,7 +233,7 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw_comment(w, "the slot's arena is reused: the row it held, if any, is gone");
     vpc_cw_line(w, "vp_arena_clear(&e->bytes);");
     vpc_cw_line(w, "e->r = *r0;");
-    own_fields(E, in->row, "e->r.", "&e->bytes");
+    vpc_emit_own_row(E, in->row, "e->r.", "&e->bytes");
     if (!j->count)
         vpc_cw_line(w, "vp_pq_set(j_%s.expiry[%u], s->ord, ((%s *)vp_ring_at(&s->rows, (int64_t)sizeof(%s), "
                        "0))->r.time);", n, k, ht, ht);
@@ -278,7 +265,7 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         copy_field(E, "jr.", f, pr, m == k ? "r0->" : F("p%u->r.", m), &pr->fields[f->pfield]);
     }
     vpc_cw_comment(w, "its strings in scratch memory: a held row's slot may be reused before it is read");
-    own_fields(E, jr, "jr.", "NULL");
+    vpc_emit_own_row(E, jr, "jr.", "NULL");
     vpc_cw_line(w, "st_%s(ctx, &jr);", n);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);

@@ -111,7 +111,7 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
 
 /* Copies the strings of row `r` (a C lvalue prefix such as "b->") into
  * arena `a` ("NULL": scratch memory). */
-static void own_row(vpc_emitter *E, vpc_row *row, const char *r, const char *a)
+void vpc_emit_own_row(vpc_emitter *E, vpc_row *row, const char *r, const char *a)
 {
     if (row->implicit) vpc_cw_line(E->w, "%sraw = vp_own_event(ctx, %s, %sraw);", r, a, r);
     for (uint32_t i = 0; i < row->nfields; i++) {
@@ -152,7 +152,7 @@ static void emit_wemit(vpc_emitter *E, vpc_stream *st)
         vpc_cw_open(w, "for (int64_t i = 0; i < win->buf.n; i++)");
         vpc_cw_line(w, "%s b = ((%s *)win->buf.p)[i];", p->in->cname, p->in->cname);
         vpc_cw_comment(w, "rows handed on keep their strings in scratch memory: the window's are reused");
-        own_row(E, p->in, "b.", "NULL");
+        vpc_emit_own_row(E, p->in, "b.", "NULL");
         vpc_cw_line(w, "wpost_%s(ctx, &b);", n);
         vpc_cw_close(w, NULL);
         vpc_cw_line(w, "w_%s.held -= win->buf.n;", n);
@@ -312,7 +312,7 @@ static void emit_add(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
         vpc_cw_line(w, "%s *b = vp_vec_push(&win->buf, (int64_t)sizeof(%s), -1);", p->in->cname, p->in->cname);
         vpc_cw_line(w, "*b = *%s;", vpc_emit_row_ptr(E));
         vpc_cw_comment(w, "the window keeps its own copy of the row's strings");
-        own_row(E, p->in, "b->", "&win->bytes");
+        vpc_emit_own_row(E, p->in, "b->", "&win->bytes");
         vpc_cw_line(w, "w_%s.held++;", n);
         vpc_cw_line(w, "win->rows++;");
         vpc_cw_close(w, NULL);
