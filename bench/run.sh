@@ -5,10 +5,11 @@
 # named NAME in gen/gen.c) it runs the hand-written C baseline, the vpc AOT
 # detector and the vpc JIT on the same generated input, BENCH_RUNS times each
 # in round-robin order, and prints median throughput, the ratio to the
-# baseline measured in this same run, and peak RSS; the three outputs must be
-# byte-identical. Then it measures `vpc run --stats` compile time for every
-# example and scenario. A failed variant prints FAILED and the run goes on;
-# any failure or output mismatch makes the exit status 1.
+# baseline measured in this same run, peak RSS, and the rows each variant
+# wrote (the matches, for pattern scenarios) and rows per second; the three
+# outputs must be byte-identical. Then it measures `vpc run --stats` compile
+# time for every example and scenario. A failed variant prints FAILED and the
+# run goes on; any failure or output mismatch makes the exit status 1.
 #
 # Environment:
 #   BENCH_N=2000000        events per scenario
@@ -104,6 +105,8 @@ target_of() {
     join:jit) echo "0.25 16" ;;
     multisensor:aot) echo "0.7 8" ;;
     multisensor:jit) echo "0.25 8" ;;
+    sequence:aot | orderpay:aot | kleene:aot | threestep:aot) echo "0.7 16" ;;
+    sequence:jit | orderpay:jit | kleene:jit | threestep:jit) echo "0.25 16" ;;
     *) echo "" ;;
     esac
 }
@@ -175,6 +178,7 @@ variants=(baseline aot jit)
 declare -A ready=()  # 1 when the variant's program exists and has not failed
 declare -A walls=()  # space-separated wall times of the timed runs
 declare -A peak=()   # max peak RSS (KiB) over the runs
+declare -A rows=()   # output lines (rows, matches) of the last run
 
 # Sets cmd=(...) to run variant $2 of scenario $1 on input $3, writing $4.
 variant_cmd() {
@@ -268,6 +272,8 @@ compare() {
 
 # ---- throughput ----
 
+# One row of the throughput table; matches = the rows the variant wrote.
+table_row() { printf '%-11s %-9s %14s %11s %12s %8s %9s %9s  %s' "$@"; }
 table=()
 for sc in "${scenarios[@]}"; do
     say ""
@@ -304,7 +310,11 @@ for sc in "${scenarios[@]}"; do
     mismatch=0
     ok=()
     for v in "${variants[@]}"; do
-        [[ ${ready[$sc:$v]} == 1 ]] && ok+=("$v")
+        if [[ ${ready[$sc:$v]} == 1 ]]; then
+            ok+=("$v")
+            rows[$sc:$v]=0
+            [[ -f $OUT/$sc.$v.out ]] && rows[$sc:$v]=$(wc -l <"$OUT/$sc.$v.out")
+        fi
     done
     for ((k = 1; k < ${#ok[@]}; k++)); do
         compare "$sc" "${ok[0]}" "${ok[$k]}"
@@ -319,12 +329,13 @@ for sc in "${scenarios[@]}"; do
     for v in "${variants[@]}"; do
         key=$sc:$v
         if [[ ${ready[$key]} != 1 ]]; then
-            table+=("$(printf '%-10s %-9s %14s %8s %9s %9s  %s' "$sc" "$v" FAILED - - - -)")
+            table+=("$(table_row "$sc" "$v" FAILED - - - - - -)")
             continue
         fi
         # shellcheck disable=SC2086  # the list of times is meant to split
         med=$(median ${walls[$key]})
         eps=$(calc '%.0f' "$BENCH_N / $med")
+        mps=$(calc '%.0f' "${rows[$key]} / $med")
         [[ $v == baseline ]] && base_eps=$eps
         ratio=-
         [[ -n $base_eps ]] && ratio=$(calc '%.2f' "$eps / $base_eps")
@@ -340,14 +351,15 @@ for sc in "${scenarios[@]}"; do
                 verdict="MISS rss >= $max_mib MiB"
             fi
         fi
-        table+=("$(printf '%-10s %-9s %14s %8s %9s %9s  %s' "$sc" "$v" \
-            "$(commas "$eps")" "$ratio" "$(calc '%.3f' "$med")" "$mib" "$verdict")")
+        table+=("$(table_row "$sc" "$v" "$(commas "$eps")" "$(commas "${rows[$key]}")" \
+            "$(commas "$mps")" "$ratio" "$(calc '%.3f' "$med")" "$mib" "$verdict")")
     done
 done
 
 say ""
-say "== throughput (median of $BENCH_RUNS runs, $BENCH_N events; ratio = events/s / baseline's)"
-sayf '%-10s %-9s %14s %8s %9s %9s  %s\n' scenario variant events/s ratio median_s peak_MiB target
+say "== throughput (median of $BENCH_RUNS runs, $BENCH_N events; matches = output rows,"
+say "   matches/s = matches / median_s, ratio = events/s / baseline's)"
+say "$(table_row scenario variant events/s matches matches/s ratio median_s peak_MiB target)"
 for row in "${table[@]}"; do say "$row"; done
 
 # ---- compile time: `vpc run --stats` on an empty input ----

@@ -148,4 +148,22 @@ int32_t rt_kidx_get(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new
 void rt_kidx_clear(rt_kidx *x);
 void rt_kidx_free(rt_kidx *x);
 
+/* ---- rows a join holds (jrows.c) ---- */
+typedef struct rt_jq_ent { /* a row queued for expiry */
+    int64_t time;
+    int32_t row;
+    uint32_t seq; /* stale once the row's seq differs */
+} rt_jq_ent;
+struct vp_jrows {
+    char *recs;              /* record i at recs + (i - 1) * size */
+    int64_t size;            /* bytes per record */
+    int32_t n, cap;          /* records made, room for */
+    int32_t free;            /* first free record, linked through `older`; 0: none */
+    uint32_t seq;            /* last sequence number given */
+    rt_jq_ent *fifo;         /* ring: entries in time order */
+    int64_t fhead, fn, fcap; /* fcap: a power of two */
+    rt_jq_ent *heap;         /* min-heap by time: rows that arrived out of order */
+    int64_t hn, hcap;
+};
+
 #endif /* VP_RT_H */

@@ -290,22 +290,93 @@ bool vp_pq_top(const vp_pq *q, int32_t *ord, int64_t *time); /* false when empty
 void vp_pq_pop(vp_pq *q);
 void vp_pq_free(vp_pq *q);
 
-/* A bounded queue of fixed-size elements per join key, oldest first. Slots
- * are reused in place, so state kept in a slot (an arena) survives its row
- * and is recycled by the next one. */
-typedef struct vp_ring {
+/* The runs a sliding window keeps per partition (runq.c): a queue of
+ * fixed-size elements, oldest first, in a ring whose slots are reused in
+ * place, so memory a slot owns (an arena) outlives its run and serves the
+ * next. The caller bounds n. */
+typedef struct vp_runq {
     char *p;
     int64_t head, n, cap; /* oldest element at slot head; n live elements */
-} vp_ring;
-/* Room for a new newest element. When n has reached max, the oldest one's
- * slot is returned instead (n unchanged): the caller sees the eviction. The
- * array may move while it grows; new slots are zeroed. */
-void *vp_ring_push(vp_ring *r, int64_t elem, int64_t max);
-void *vp_ring_at(const vp_ring *r, int64_t elem, int64_t i); /* i-th oldest live element */
-void *vp_ring_slot(const vp_ring *r, int64_t elem, int64_t s); /* raw slot s < cap, live or not */
-void vp_ring_pop(vp_ring *r);                                 /* drops the oldest */
-void vp_ring_drop_newest(vp_ring *r);                         /* drops the newest */
-void vp_ring_free(vp_ring *r);
+} vp_runq;
+/* Room for a new newest element; the array may move while it grows (new
+ * slots are zeroed). */
+void *vp_runq_push(vp_runq *q, int64_t elem);
+void vp_runq_free(vp_runq *q);
+static inline void *vp_runq_slot(const vp_runq *q, int64_t elem, int64_t s) { return q->p + s * elem; }
+static inline void *vp_runq_at(const vp_runq *q, int64_t elem, int64_t i) /* i-th oldest */
+{
+    int64_t s = q->head + i;
+    return q->p + (s >= q->cap ? s - q->cap : s) * elem;
+}
+static inline void vp_runq_pop(vp_runq *q) /* drops the oldest */
+{
+    q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
+    q->n--;
+}
+static inline void vp_runq_drop_newest(vp_runq *q) { q->n--; }
+
+/* The rows a join() holds for one input (jrows.c). Generated code defines
+ * its record with a vp_jrow first; records are numbered from 1 and
+ * recycled. A key keeps its rows as a list from the newest, *top (0: none);
+ * the caller prunes before it pushes, so times fall from the oldest to the
+ * newest and the oldest row of a key expires last. */
+typedef struct vp_jrow {
+    int64_t time;
+    int32_t older;   /* the key's row before this one, 0: none */
+    uint32_t seq;    /* 0 while the record is free */
+    int32_t *top;    /* the key's list (in a vp_tab slot: it never moves) */
+    vp_arena bytes;  /* the row's strings; reused with the record */
+} vp_jrow;
+typedef struct vp_jrows vp_jrows;
+vp_jrows *vp_jrows_new(int64_t size);
+/* Drops the key's newest rows while their time is <= t; returns how many. */
+int64_t vp_jrows_prune(vp_jrows *j, int32_t *top, int64_t t);
+/* A new newest row of the key at time t, its arena cleared; with expires, it
+ * is dropped by the first vp_jrows_expire past it. The array of records may
+ * move: a record's address holds until the next push. */
+void *vp_jrows_push(vp_jrows *j, int32_t *top, int64_t t, bool expires);
+void *vp_jrows_at(const vp_jrows *j, int32_t i); /* NULL for 0 */
+/* Drops every row with a time < lim; returns how many. */
+int64_t vp_jrows_expire(vp_jrows *j, int64_t lim);
+void vp_jrows_free(vp_jrows *j);
+
+/* ---- Pattern runs (LANGUAGE.md §5.2) ----
+ * The live runs of one pattern stream. Generated code defines its run record
+ * with a vp_run first; records never move and are recycled. Runs are kept
+ * per partition (one, or one per key) oldest first, all together by
+ * creation (for expiry), and by deadline while a trailing NOT waits. */
+typedef struct vp_run {
+    int32_t id;            /* record number */
+    int32_t part;          /* partition; -1 when free */
+    int32_t prev, next;    /* in the partition, oldest first */
+    int32_t qprev, qnext;  /* every run by creation */
+    int64_t t0;            /* time of the run's first event */
+    int64_t seq;           /* creation number */
+    int64_t deadline;      /* waiting: t0 + within */
+    int32_t pos, cnt;      /* next step; events the Kleene step at pos took */
+    uint32_t mask;         /* AND step: operands taken */
+    bool waiting;          /* a trailing NOT waits for its deadline */
+} vp_run;
+typedef struct vp_runs vp_runs;
+/* Runs of `size` bytes; keyed: partitions by key (else a single one). At
+ * most max_per_part runs per partition (the oldest makes room, counted) and
+ * max_parts partitions (a run of a new key beyond is not started, counted). */
+vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, int64_t max_per_part,
+                     int64_t max_parts);
+int32_t vp_runs_part(vp_runs *R, const vp_key *k, bool add); /* -1: absent, or no room */
+vp_run *vp_runs_first(vp_runs *R, int32_t part);             /* oldest; NULL when none */
+vp_run *vp_runs_next(vp_runs *R, const vp_run *r);
+vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0); /* a new newest run of the partition */
+void vp_runs_kill(vp_runs *R, vp_run *r);
+vp_run *vp_runs_oldest(vp_runs *R);                          /* first created of the live runs */
+void vp_runs_wait(vp_runs *R, vp_run *r, int64_t deadline);
+/* A waiting run whose deadline is before clock, earliest (then oldest)
+ * first; NULL when none. */
+vp_run *vp_runs_due(vp_runs *R, int64_t clock);
+vp_run *vp_runs_slot(vp_runs *R, int32_t id);                /* any record, live or free */
+int32_t vp_runs_nslots(const vp_runs *R);
+int64_t vp_runs_live(const vp_runs *R);
+void vp_runs_free(vp_runs *R);
 
 /* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */
 typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);

@@ -198,7 +198,7 @@ static void check_globals(vpc_checker *C)
 static const char *const unsupported_ops[] = {"forecast", "enrich", "score", "trend_aggregate",
                                               "map", "fork", "any", "all", "order_by"};
 static const char *const later_ops[] = {
-    "within", "not", "pattern",
+    "pattern",
     "process", "to", "from", "attention_window", "tap", "validate", "distinct", "on"};
 static const char *const known_ops[] = {
     "where", "filter", "having", "select", "emit", "print", "log", "limit", "first",
@@ -371,8 +371,8 @@ static bool check_link(vpc_sbuilder *B, vpc_link *l)
 {
     vpc_checker *C = B->C;
     vpc_ctx *ctx = C->ctx;
-    if (l->kind == VPC_L_STEP) {
-        vpc_error(ctx, l->span, "pattern steps ('->') are not supported yet");
+    if (l->kind == VPC_L_STEP) { /* a pattern stream's steps were taken out by check_pattern.c */
+        vpc_error(ctx, l->span, "'->' must follow the pattern's first step");
         return false;
     }
     const char *name = l->op->name;
@@ -462,6 +462,8 @@ static bool check_link(vpc_sbuilder *B, vpc_link *l)
                                 l->args[0].value->u.name->name, hint);
             else vpc_error(ctx, l->args[0].value->span, "unknown context '%s'", l->args[0].value->u.name->name);
         }
+    } else if (!strcmp(name, "within") || !strcmp(name, "not")) {
+        vpc_error(ctx, l->op_span, ".%s() applies to patterns (a stream with '->' steps)", name);
     } else if (IN_LIST(name, unsupported_ops)) {
         vpc_error(ctx, l->op_span, "unsupported in vpc: .%s()", name);
         return false;
@@ -531,7 +533,7 @@ bool vpc_check_source_name(vpc_checker *C, vpc_stream *st, vpc_sym *name, vpc_sp
         return true;
     }
     if (vpc_check_lookup(C, name, VPC_D_PATTERN)) {
-        vpc_error(ctx, at, "named patterns are not supported yet");
+        vpc_error(ctx, at, "a named pattern can only be a stream's source");
         return false;
     }
     vpc_row *ev = event_row(C, name);
@@ -602,7 +604,8 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
     }
     /* the operators of the chain: join() takes its .on() and window out */
     vpc_stream_body chain = st->decl->u.stream.body;
-    if (resolve_source(C, st, &B, &chain)) {
+    bool ok = vpc_check_is_pattern(C, st) ? vpc_check_pattern(&B, &chain) : resolve_source(C, st, &B, &chain);
+    if (ok) {
         st->in = B.row;
         vpc_stream_body *body = &chain;
         vpc_check_window_prescan(&B, body);
@@ -666,9 +669,6 @@ static void check_misc(vpc_checker *C)
     for (uint32_t i = 0; i < C->ast->ndecls; i++) {
         vpc_decl *d = C->ast->decls[i];
         switch (d->kind) {
-        case VPC_D_PATTERN:
-            vpc_error(C->ctx, d->name_span, "named patterns are not supported yet");
-            break;
         case VPC_D_FOR:
             vpc_error(C->ctx, d->span, "top-level 'for' templates are not supported yet");
             break;

@@ -30,6 +30,11 @@ typedef struct vpc_scope {
     int loop_depth;
     struct vpc_aggscope *agg; /* items of .aggregate(): aggregate calls and partition keys */
     bool in_agg_arg;          /* the argument of an aggregate call */
+    /* a pattern step's predicate: bindings of steps before pat_step, and
+     * pat_self (a repeating step's own alias: its previous event) */
+    vpc_pplan *pat;
+    uint32_t pat_step;
+    int32_t pat_self;
 } vpc_scope;
 
 typedef struct vpc_checker {
@@ -116,6 +121,17 @@ bool vpc_check_agg_call(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);
 /* A bare name in .aggregate() items: a partition key, or a reported bare
  * field; false when it is something else (a global). */
 bool vpc_check_agg_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);
+
+/* check_pattern.c: pattern streams (LANGUAGE.md §5) */
+bool vpc_check_is_pattern(vpc_checker *C, vpc_stream *st);
+/* Builds st->pat, its inputs and match row; leaves in *chain the operators
+ * that apply to match rows. */
+bool vpc_check_pattern(vpc_sbuilder *B, vpc_stream_body *chain);
+/* Hooks of check_expr.c; true when handled (type in *ty). */
+bool vpc_check_binding_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty); /* a.f in a step */
+bool vpc_check_match_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);   /* a.f on a match */
+bool vpc_check_match_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);     /* completing event */
+bool vpc_check_match_call(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);     /* len(k), sum(k.f) */
 
 /* check_fn.c */
 void vpc_check_fn_signature(vpc_checker *C, vpc_decl *d);

@@ -178,6 +178,8 @@ static vpc_ty check_name(vpc_checker *C, vpc_scope *S, vpc_expr *e)
             known |= S->row->fields[i].name == name && !S->row->fields[i].qualified;
         if (!known && S->row->nparts && !S->row->implicit) /* a merged or joined row: maybe an implicit source's */
             known = vpc_check_part_field(C, S->row, name, e->span) >= 0;
+        vpc_ty mty;
+        if (!known && vpc_check_match_name(C, S, e, &mty)) return mty; /* a match row: the completing event */
         if (S->row->implicit && g) {
             /* the field when the event has it, else the global */
             info->ref = VPC_REF_FIELD_OR_GLOBAL;
@@ -356,6 +358,7 @@ static vpc_ty check_call(vpc_checker *C, vpc_scope *S, vpc_expr *e)
     uint32_t nargs = e->u.call.nargs;
     vpc_ty aty;
     if ((S->agg || S->in_agg_arg) && vpc_check_agg_call(C, S, e, &aty)) return aty;
+    if (vpc_check_match_call(C, S, e, &aty)) return aty;
     for (uint32_t i = 0; i < nargs; i++) {
         vpc_arg *a = &e->u.call.args[i];
         if (a->name) vpc_error(C->ctx, a->name_span, "named arguments are not allowed in function calls");
@@ -446,7 +449,10 @@ static vpc_ty check_member(vpc_checker *C, vpc_scope *S, vpc_expr *e)
 {
     vpc_expr *obj = e->u.member.obj;
     vpc_ty jty;
-    if (obj->kind == VPC_E_NAME && !find_local(S, obj->u.name) && vpc_check_part_member(C, S, e, &jty)) return jty;
+    if (obj->kind == VPC_E_NAME && !find_local(S, obj->u.name) &&
+        (vpc_check_part_member(C, S, e, &jty) || vpc_check_binding_member(C, S, e, &jty) ||
+         vpc_check_match_member(C, S, e, &jty)))
+        return jty;
     /* alias.field: the current row, bound with `Source as a` */
     if (obj->kind == VPC_E_NAME && S->row && S->row_alias && obj->u.name == S->row_alias &&
         !find_local(S, obj->u.name)) {

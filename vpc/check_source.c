@@ -459,6 +459,17 @@ int vpc_check_part_field(vpc_checker *C, vpc_row *row, vpc_sym *name, vpc_span a
         }
     }
     if (first < 0) return -1;
+    int had = field_of(row, name, false);
+    if (had >= 0) {
+        /* the bare name came from a later source before this implicit one
+         * had the field: the first source wins (a typed field stays) */
+        vpc_rfield *f = &row->fields[had];
+        if (f->ty == VPC_TY_DYN && f->part > first) {
+            f->part = first;
+            f->pfield = fidx;
+        }
+        return had;
+    }
     vpc_rfield *f = vpc_row_add(C, row, name, VPC_TY_DYN, at);
     f->part = first;
     f->pfield = fidx;

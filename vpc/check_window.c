@@ -227,12 +227,47 @@ void vpc_check_watermark(vpc_sbuilder *B, vpc_link *l)
     }
 }
 
+static int64_t gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+/* Out-of-order rows may start runs of their own: this many beyond the
+ * panes' own runs per partition (see emit_slide.c). */
+enum { STRAY_RUNS = 64 };
+
+/* Overlapping windows that aggregate share panes instead of each holding
+ * its own state; count(distinct) and windows a watermark keeps open (rows
+ * past the end of the window closing next) keep a state per window. */
+static void plan_panes(vpc_wplan *p)
+{
+    if (p->window_at < 0 || p->aggregate_at < 0 || p->slide >= p->size) return;
+    if (p->kind != VPC_W_TIME && p->kind != VPC_W_COUNT) return;
+    if (p->out_of_order > 0) return;
+    for (uint32_t i = 0; i < p->naggs; i++)
+        if (p->aggs[i].fn == VPC_AGG_DISTINCT) return;
+    p->panes = true;
+    p->pane = gcd(p->size, p->slide);
+    p->npanes = p->size / p->pane;
+    /* a pane has at most two runs in order (one more after the stacks
+     * flip), out-of-order rows a bounded number more */
+    p->max_runs = 2 * (p->npanes + 1) + (p->kind == VPC_W_TIME ? STRAY_RUNS : 0);
+}
+
 void vpc_check_window_done(vpc_sbuilder *B)
 {
     vpc_wplan *p = B->plan;
     if (p && (p->window_at >= 0 || p->aggregate_at >= 0)) B->st->win = p;
     vpc_link *wl = B->watermark ? B->watermark : B->lateness;
-    if (!wl) return;
+    if (!wl) {
+        if (p) plan_panes(p);
+        return;
+    }
     bool clocked = p && p->window_at >= 0 && (p->kind == VPC_W_TIME || p->kind == VPC_W_SESSION);
     if (!clocked) {
         vpc_error(B->C->ctx, wl->op_span, ".%s() needs a time or session window in this stream "
@@ -255,6 +290,7 @@ void vpc_check_window_done(vpc_sbuilder *B)
         }
         p->nwin = (uint32_t)n;
     }
+    plan_panes(p);
 }
 
 /* ---- bounds ---- */
@@ -268,13 +304,14 @@ static void limit_value(vpc_checker *C, vpc_expr *key, vpc_expr *v, int64_t *out
     *out = v->u.i;
 }
 
-/* `config { max_partitions: N, max_window_rows: N }`: other keys belong to
+/* `config { max_partitions: N, max_window_rows: N, max_runs: N }`: other keys belong to
  * other parts of the program. */
 void vpc_check_limits(vpc_checker *C)
 {
     vpc_program *P = C->prog;
     P->max_partitions = DEFAULT_MAX_PARTITIONS;
     P->max_window_rows = DEFAULT_MAX_WINDOW_ROWS;
+    P->max_runs = 10000; /* LANGUAGE.md §5.2 */
     for (uint32_t i = 0; i < C->ast->ndecls; i++) {
         vpc_decl *d = C->ast->decls[i];
         if (d->kind != VPC_D_CONFIG || !d->u.config.map || d->u.config.map->kind != VPC_E_MAP) continue;
@@ -285,11 +322,13 @@ void vpc_check_limits(vpc_checker *C)
             if (vpc_sym_is(k->u.name, "max_partitions")) limit_value(C, k, m->u.map.values[j], &P->max_partitions);
             else if (vpc_sym_is(k->u.name, "max_window_rows"))
                 limit_value(C, k, m->u.map.values[j], &P->max_window_rows);
+            else if (vpc_sym_is(k->u.name, "max_runs")) limit_value(C, k, m->u.map.values[j], &P->max_runs);
         }
     }
     /* partitions and set members are numbered with int32_t */
     if (P->max_partitions > INT32_MAX) P->max_partitions = INT32_MAX;
     if (P->max_window_rows > INT32_MAX) P->max_window_rows = INT32_MAX;
+    if (P->max_runs > INT32_MAX) P->max_runs = INT32_MAX;
 }
 
 /* ---- end of input ---- */

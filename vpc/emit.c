@@ -68,6 +68,7 @@ static bool fill(vpc_cw *w, const char *hole, void *ud)
         vpc_emit_globals_init(E);
         vpc_emit_window_init(E);
         vpc_emit_source_init(E);
+        vpc_emit_pattern_init(E);
         w->indent = 0;
     } else if (!strcmp(hole, "ON_END")) {
         w->indent = 1;
@@ -77,6 +78,7 @@ static bool fill(vpc_cw *w, const char *hole, void *ud)
         w->indent = 1;
         vpc_emit_window_fini(E);
         vpc_emit_source_fini(E);
+        vpc_emit_pattern_fini(E);
         if (E->has_queue) vpc_cw_line(w, "vp_vec_free(&q_items);");
         w->indent = 0;
     } else return false;

@@ -28,6 +28,11 @@ typedef struct vpc_emitter {
     bool fast_path;       /* emit q_on_line */
     /* inside .aggregate() items: the values of aggregate calls and partition keys */
     struct vpc_cval *aggvals, *keyvals;
+    /* inside a pattern's step predicates: the plan, and the run ("run") */
+    vpc_pplan *pat;
+    const char *run;
+    int32_t self_alias;   /* a chain predicate: this binding reads self_row (the previous element) */
+    const char *self_row;
 } vpc_emitter;
 
 /* A value computed by generated code: C expressions for the value and for
@@ -114,5 +119,22 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args); /* *wi
 void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st);   /* *win (keys in *s) at time t to wpost_<S> */
 void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st); /* *win back to an empty window */
 void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win); /* memory owned by *win */
+void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st); /* *o = *l then *r (wa_<S> partials) */
+
+/* emit_slide.c: sliding windows over panes (vpc_wplan.panes) */
+void vpc_emit_slide_types(vpc_emitter *E, vpc_stream *st);  /* run_<S>, after wa_<S> */
+void vpc_emit_slide_fields(vpc_emitter *E, vpc_stream *st); /* members of ws_<S> */
+void vpc_emit_slide_fns(vpc_emitter *E, vpc_stream *st);    /* wcat_<S> ... wemit_<S> */
+void vpc_emit_slide_add(vpc_emitter *E, vpc_stream *st, vpc_cval *args); /* the row into its pane */
+void vpc_emit_slide_init(vpc_emitter *E, vpc_stream *st, const char *s); /* a new partition state */
+void vpc_emit_slide_free(vpc_emitter *E, vpc_stream *st);   /* memory of partition state `s` */
+
+/* emit_pattern.c: pattern streams (LANGUAGE.md §5) */
+void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_pattern_entries(vpc_emitter *E, vpc_stream *st);
+void vpc_emit_pattern_init(vpc_emitter *E);
+void vpc_emit_pattern_end(vpc_emitter *E, vpc_stream *st); /* end of input: trailing NOTs confirmed */
+void vpc_emit_pattern_fini(vpc_emitter *E);
+vpc_cval vpc_emit_binding(vpc_emitter *E, uint32_t alias, uint32_t field); /* a.f in a step predicate */
 
 #endif /* VPC_EMIT_H */

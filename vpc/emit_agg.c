@@ -2,8 +2,9 @@
  * window's state `win`: running values updated in O(1) per row (a count, a
  * sum, Welford's mean and M2, min, max, first, last, an EMA; a set for
  * count(distinct)), the aggregate row built from them when the window
- * closes, and the reset for the next window. Member names: a<i>_... for
- * aggregate call i of the stream. */
+ * closes, and the reset for the next window. Over panes (emit_slide.c) the
+ * same state is a partial aggregate, and two partials combine in row order.
+ * Member names: a<i>_... for aggregate call i of the stream. */
 #include <stdio.h>
 #include <string.h>
 
@@ -51,7 +52,10 @@ void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p)
             else vpc_cw_line(w, "vp_val a%u_v; /* %s */", i, c);
             if (owns_bytes(a)) vpc_cw_line(w, "vp_arena a%u_own;", i);
             break;
-        case VPC_AGG_EMA: vpc_cw_line(w, "double a%u_e; bool a%u_has; /* %s */", i, i, c); break;
+        case VPC_AGG_EMA:
+            vpc_cw_line(w, "double a%u_e; bool a%u_has; /* %s */", i, i, c);
+            if (p->panes) vpc_cw_line(w, "double a%u_m, a%u_c; /* as a map of a seeded value: e -> m * e + c */", i, i);
+            break;
         }
     }
 }
@@ -170,11 +174,18 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
                 vpc_cw_line(w, "win->a%u_mean += d / (double)win->a%u_n;", i, i);
                 vpc_cw_line(w, "win->a%u_m2 += d * (x - win->a%u_mean);", i, i);
                 break;
-            case VPC_AGG_EMA:
+            case VPC_AGG_EMA: {
+                const char *al = double_lit(E, a->alpha), *be = double_lit(E, 1.0 - a->alpha);
                 vpc_cw_line(w, "win->a%u_e = win->a%u_has ? %s * x + %s * win->a%u_e : x; /* seeded with the first "
-                               "value */", i, i, double_lit(E, a->alpha), double_lit(E, 1.0 - a->alpha), i);
+                               "value */", i, i, al, be, i);
+                if (p->panes) {
+                    vpc_cw_line(w, "win->a%u_c = win->a%u_has ? %s * x + %s * win->a%u_c : %s * x;", i, i, al, be, i,
+                                al);
+                    vpc_cw_line(w, "win->a%u_m = win->a%u_has ? %s * win->a%u_m : %s;", i, i, be, i, be);
+                }
                 vpc_cw_line(w, "win->a%u_has = true;", i);
                 break;
+            }
             default: vpc_ice("aggregate %d", (int)a->fn);
             }
             vpc_cw_close(w, NULL);
@@ -310,6 +321,84 @@ void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st)
         }
     }
     vpc_cw_line(w, "win->rows = 0;");
+}
+
+/* first()/last(): the value kept by partial `from` into o. */
+static void copy_value(vpc_emitter *E, uint32_t i, const vpc_aggcall *a, const char *from)
+{
+    vpc_cw_line(E->w, "o->a%u_v = %s->a%u_v;", i, from, i);
+    if (vpc_emit_has_null_flag(a->ty)) vpc_cw_line(E->w, "o->a%u_null = %s->a%u_null;", i, from, i);
+}
+
+void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_wplan *p = st->win;
+    const char *n = st->name->name;
+    vpc_cw_line(w, "o->rows = l->rows + r->rows;");
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        vpc_aggcall *a = &p->aggs[i];
+        switch (a->fn) {
+        case VPC_AGG_COUNT: break;
+        case VPC_AGG_DISTINCT: vpc_ice("count(distinct) over panes"); break;
+        case VPC_AGG_COUNT_X: vpc_cw_line(w, "o->a%u_n = l->a%u_n + r->a%u_n;", i, i, i); break;
+        case VPC_AGG_SUM: vpc_cw_line(w, "o->a%u_sum = l->a%u_sum + r->a%u_sum;", i, i, i); break;
+        case VPC_AGG_AVG:
+            vpc_cw_line(w, "o->a%u_sum = l->a%u_sum + r->a%u_sum;", i, i, i);
+            vpc_cw_line(w, "o->a%u_n = l->a%u_n + r->a%u_n;", i, i, i);
+            break;
+        case VPC_AGG_MIN:
+        case VPC_AGG_MAX:
+            vpc_cw_line(w, "o->a%u_v = !r->a%u_has || (l->a%u_has && l->a%u_v %s r->a%u_v) ? l->a%u_v : r->a%u_v;", i,
+                        i, i, i, a->fn == VPC_AGG_MIN ? "<=" : ">=", i, i, i);
+            vpc_cw_line(w, "o->a%u_has = l->a%u_has || r->a%u_has;", i, i, i);
+            break;
+        case VPC_AGG_STDDEV: /* Chan et al.: the mean and M2 of two parts */
+            vpc_cw_open(w, "if (!l->a%u_n || !r->a%u_n)", i, i);
+            vpc_cw_line(w, "const wa_%s *q = l->a%u_n ? l : r;", n, i);
+            vpc_cw_line(w, "o->a%u_mean = q->a%u_mean;", i, i);
+            vpc_cw_line(w, "o->a%u_m2 = q->a%u_m2;", i, i);
+            vpc_cw_close(w, NULL);
+            vpc_cw_open(w, "else");
+            vpc_cw_line(w, "double nl = (double)l->a%u_n, nr = (double)r->a%u_n, n = nl + nr;", i, i);
+            vpc_cw_line(w, "double d = r->a%u_mean - l->a%u_mean;", i, i);
+            vpc_cw_line(w, "o->a%u_mean = l->a%u_mean + d * (nr / n);", i, i);
+            vpc_cw_line(w, "o->a%u_m2 = l->a%u_m2 + r->a%u_m2 + d * d * (nl * nr / n);", i, i, i);
+            vpc_cw_close(w, NULL);
+            vpc_cw_line(w, "o->a%u_n = l->a%u_n + r->a%u_n;", i, i, i);
+            break;
+        case VPC_AGG_FIRST: /* l's rows came first */
+            vpc_cw_open(w, "if (l->rows)");
+            copy_value(E, i, a, "l");
+            vpc_cw_close(w, NULL);
+            vpc_cw_open(w, "else");
+            copy_value(E, i, a, "r");
+            vpc_cw_close(w, NULL);
+            break;
+        case VPC_AGG_LAST:
+            vpc_cw_open(w, "if (r->rows)");
+            copy_value(E, i, a, "r");
+            vpc_cw_close(w, NULL);
+            vpc_cw_open(w, "else");
+            copy_value(E, i, a, "l");
+            vpc_cw_close(w, NULL);
+            break;
+        case VPC_AGG_EMA: /* r's map applied after l's */
+            vpc_cw_open(w, "if (!l->a%u_has || !r->a%u_has)", i, i);
+            vpc_cw_line(w, "const wa_%s *q = l->a%u_has ? l : r;", n, i);
+            vpc_cw_line(w, "o->a%u_e = q->a%u_e;", i, i);
+            vpc_cw_line(w, "o->a%u_m = q->a%u_m;", i, i);
+            vpc_cw_line(w, "o->a%u_c = q->a%u_c;", i, i);
+            vpc_cw_close(w, NULL);
+            vpc_cw_open(w, "else");
+            vpc_cw_line(w, "o->a%u_e = r->a%u_m * l->a%u_e + r->a%u_c;", i, i, i, i);
+            vpc_cw_line(w, "o->a%u_c = r->a%u_m * l->a%u_c + r->a%u_c;", i, i, i, i);
+            vpc_cw_line(w, "o->a%u_m = r->a%u_m * l->a%u_m;", i, i, i);
+            vpc_cw_close(w, NULL);
+            vpc_cw_line(w, "o->a%u_has = l->a%u_has || r->a%u_has;", i, i, i);
+            break;
+        }
+    }
 }
 
 void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win)

@@ -476,6 +476,7 @@ static vpc_cval emit_call(vpc_emitter *E, vpc_expr *e)
 {
     vpc_einfo *info = e->sema;
     if (info->ref == VPC_REF_NOW) return cval(VPC_TY_TS, F("%stime", E->row), NULL);
+    if (info->ref == VPC_REF_FIELD) return field_ref(E, info->field); /* len(k), sum(k.f) on a match row */
     if (info->ref == VPC_REF_AGG) {
         VPC_ASSERT(E->aggvals);
         return E->aggvals[info->field];
@@ -532,6 +533,7 @@ static vpc_cval emit_member(vpc_emitter *E, vpc_expr *e)
 {
     vpc_einfo *info = e->sema;
     if (info->ref == VPC_REF_FIELD) return field_ref(E, info->field);
+    if (info->ref == VPC_REF_BINDING) return vpc_emit_binding(E, info->alias, info->field);
     vpc_cval o = vpc_emit_expr(E, e->u.member.obj);
     vpc_str key = {e->u.member.name->name, e->u.member.name->len};
     vpc_cval k = emit_str_lit(E, key);

@@ -4,13 +4,16 @@
  * other input holds a matching row, makes the joined row. Either then goes
  * to st_<S>, the stream's ordinary operators.
  *
- * Join state, per input k: a table from key to jk_<S>_<k>, a ring of the
- * key's rows (je_<S>_<k>: the row and an arena owning its strings; slots
- * and their arenas are reused, so steady state allocates nothing), and, for
- * time windows, a queue of keys by the time of their oldest row, so expiry
- * visits only keys with rows to drop. Bounds: keys per input
- * (max_partitions) and rows held over all inputs (max_window_rows) for time
- * windows; .window(n) holds n rows per key. Overflow is counted. */
+ * Join state: one table from key to jk_<S>, which holds per input the
+ * key's rows as a list from the newest, in vp_jrows records (je_<S>_<k>:
+ * the row, its strings in the record's arena; records are recycled, so
+ * steady state allocates nothing). A probe takes the newest row, so a row
+ * is dropped as soon as a later row of its key and input has a time no
+ * earlier; in time order one row per key and input stays. Time windows drop
+ * rows older than the join's clock minus the window as the clock moves,
+ * through vp_jrows' queue by time, without visiting keys. Bounds: keys per
+ * input (max_partitions) and rows held over all inputs (max_window_rows)
+ * for time windows; overflow is counted. */
 #include <string.h>
 
 #include "emit.h"
@@ -125,7 +128,6 @@ static void emit_merge_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
 /* ---- join ---- */
 
 static const char *held_t(vpc_emitter *E, vpc_stream *st, uint32_t k) { return F("je_%s_%u", st->name->name, k); }
-static const char *key_t(vpc_emitter *E, vpc_stream *st, uint32_t k) { return F("jk_%s_%u", st->name->name, k); }
 
 void vpc_emit_source_state(vpc_emitter *E, vpc_stream *st)
 {
@@ -134,54 +136,67 @@ void vpc_emit_source_state(vpc_emitter *E, vpc_stream *st)
     const char *n = st->name->name;
     if (!j) return;
     for (uint32_t k = 0; k < st->ninputs; k++) {
-        vpc_cw_comment(w, "join %s: a row held for input %u (%s), with its strings", n, k, st->inputs[k].alias->name);
+        vpc_cw_comment(w, "join %s: a row held for input %u (%s)", n, k, st->inputs[k].alias->name);
         vpc_cw_open(w, "typedef struct %s", held_t(E, st, k));
+        vpc_cw_line(w, "vp_jrow h;");
         vpc_cw_line(w, "%s r;", st->inputs[k].row->cname);
-        vpc_cw_line(w, "vp_arena bytes;");
         vpc_cw_close(w, F(" %s;", held_t(E, st, k)));
-        vpc_cw_open(w, "typedef struct %s", key_t(E, st, k));
-        vpc_cw_line(w, "int32_t ord; /* key number, in order of first appearance */");
-        vpc_cw_line(w, "vp_ring rows; /* of %s, in arrival order */", held_t(E, st, k));
-        vpc_cw_close(w, F(" %s;", key_t(E, st, k)));
     }
+    vpc_cw_comment(w, "join %s: a key and its rows", n);
+    vpc_cw_open(w, "typedef struct jk_%s", n);
+    vpc_cw_line(w, "int32_t top[%u]; /* per input: its newest row (0: none) */", st->ninputs);
+    vpc_cw_line(w, "bool seen[%u]; /* per input: the key counts towards its max_partitions */", st->ninputs);
+    vpc_cw_close(w, F(" jk_%s;", n));
     vpc_cw_open(w, "static struct");
-    if (!j->count) vpc_cw_line(w, "int64_t clock; /* the latest row time received */");
-    vpc_cw_line(w, "int64_t held; /* rows held over all inputs */");
+    if (!j->count) {
+        vpc_cw_line(w, "int64_t clock; /* the latest row time received */");
+        vpc_cw_line(w, "int64_t lim; /* clock minus the window: rows held are no older */");
+        vpc_cw_line(w, "int64_t held; /* rows held over all inputs */");
+    }
     vpc_cw_line(w, "vp_key key; /* the key being looked up */");
-    vpc_cw_line(w, "vp_tab *tab[%u]; /* per input: key -> its rows */", st->ninputs);
-    if (!j->count) vpc_cw_line(w, "vp_pq *expiry[%u]; /* per input: keys by the time of their oldest row */",
-                               st->ninputs);
+    vpc_cw_line(w, "vp_tab *tab; /* key -> jk_%s */", n);
+    vpc_cw_line(w, "vp_jrows *rows[%u]; /* per input: the rows held */", st->ninputs);
+    vpc_cw_line(w, "int64_t keys[%u]; /* per input: keys seen */", st->ninputs);
     vpc_cw_line(w, "int32_t c_keys, c_rows; /* counters */");
     vpc_cw_close(w, F(" j_%s;", n));
 }
 
-/* Time windows: rows older than clock - d can pair with no row to come
- * (rows are expected in time order); the oldest go first. */
-static void emit_expire(vpc_emitter *E, vpc_stream *st)
+/* Time windows: when the clock moves, rows older than clock - d are
+ * dropped; they could pair with no row to come. */
+static void emit_advance(vpc_emitter *E, vpc_stream *st)
 {
     vpc_cw *w = E->w;
     const char *n = st->name->name;
-    vpc_cw_comment(w, "join %s: rows older than the clock minus the window are dropped, oldest first", n);
-    vpc_cw_open(w, "static void jexpire_%s(void)", n);
-    vpc_cw_line(w, "int64_t lim = j_%s.clock - %lldL;", n, (long long)st->join->size);
-    vpc_cw_line(w, "int32_t ord;");
-    vpc_cw_line(w, "int64_t t;");
-    for (uint32_t k = 0; k < st->ninputs; k++) {
-        const char *ht = held_t(E, st, k), *kt = key_t(E, st, k);
-        vpc_cw_open(w, "while (vp_pq_top(j_%s.expiry[%u], &ord, &t) && t < lim)", n, k);
-        vpc_cw_line(w, "vp_pq_pop(j_%s.expiry[%u]);", n, k);
-        vpc_cw_line(w, "%s *s = vp_tab_slot(j_%s.tab[%u], ord);", kt, n, k);
-        vpc_cw_open(w, "while (s->rows.n && ((%s *)vp_ring_at(&s->rows, (int64_t)sizeof(%s), 0))->r.time < lim)",
-                    ht, ht);
-        vpc_cw_line(w, "vp_ring_pop(&s->rows);");
-        vpc_cw_line(w, "j_%s.held--;", n);
-        vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "if (s->rows.n) vp_pq_set(j_%s.expiry[%u], ord, ((%s *)vp_ring_at(&s->rows, "
-                       "(int64_t)sizeof(%s), 0))->r.time);", n, k, ht, ht);
-        vpc_cw_close(w, NULL);
-    }
+    vpc_cw_comment(w, "join %s: the clock moves to t; rows older than t minus the window go", n);
+    vpc_cw_open(w, "static void jclock_%s(int64_t t)", n);
+    vpc_cw_line(w, "j_%s.clock = t;", n);
+    vpc_cw_line(w, "j_%s.lim = vp_sat_sub(t, %lldL);", n, (long long)st->join->size);
+    for (uint32_t k = 0; k < st->ninputs; k++)
+        vpc_cw_line(w, "j_%s.held -= vp_jrows_expire(j_%s.rows[%u], j_%s.lim);", n, n, k, n);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
+}
+
+/* The key's slot, which input k now uses, or a return when input k may not
+ * take another key. */
+static void emit_key_slot(vpc_emitter *E, vpc_stream *st, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    const char *n = st->name->name;
+    vpc_cw_line(w, "jk_%s *s = vp_tab_find(j_%s.tab, &j_%s.key);", n, n, n);
+    vpc_cw_open(w, "if (!s || !s->seen[%u])", k);
+    vpc_cw_open(w, "if (j_%s.keys[%u] >= %lldL)", n, k, (long long)E->prog->max_partitions);
+    vpc_cw_line(w, "vp_count(ctx, j_%s.c_keys, 1);", n);
+    vpc_cw_line(w, "return;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "bool fresh;");
+    vpc_cw_open(w, "if (!s && !(s = vp_tab_get(j_%s.tab, &j_%s.key, &fresh)))", n, n);
+    vpc_cw_line(w, "vp_count(ctx, j_%s.c_keys, 1); /* the union of the inputs' keys is full */", n);
+    vpc_cw_line(w, "return;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "s->seen[%u] = true;", k);
+    vpc_cw_line(w, "j_%s.keys[%u]++;", n, k);
+    vpc_cw_close(w, NULL);
 }
 
 static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
@@ -190,7 +205,7 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_join *j = st->join;
     vpc_sinput *in = &st->inputs[k];
     const char *n = st->name->name;
-    const char *ht = held_t(E, st, k), *kt = key_t(E, st, k);
+    const char *ht = held_t(E, st, k);
     entry_open(E, st, k);
     emit_filters(E, in);
     vpc_cw_line(w, "j_%s.key.n = 0;", n);
@@ -198,58 +213,34 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cval v = vpc_emit_user_expr(E, in->keys[c]);
         vpc_cw_line(w, "vp_key_add(&j_%s.key, %s);", n, vpc_emit_box(E, v));
     }
-    if (!j->count) {
-        vpc_cw_line(w, "if (r0->time > j_%s.clock) j_%s.clock = r0->time;", n, n);
-        vpc_cw_line(w, "jexpire_%s();", n);
-    }
-    vpc_cw_comment(w, "held under its key");
-    vpc_cw_line(w, "bool fresh;");
-    vpc_cw_line(w, "%s *s = vp_tab_get(j_%s.tab[%u], &j_%s.key, &fresh);", kt, n, k, n);
-    vpc_cw_open(w, "if (!s)");
-    vpc_cw_line(w, "vp_count(ctx, j_%s.c_keys, 1);", n);
-    vpc_cw_line(w, "return;");
-    vpc_cw_close(w, NULL);
-    vpc_cw_line(w, "if (fresh) s->ord = (int32_t)vp_tab_count(j_%s.tab[%u]) - 1;", n, k);
-    if (!j->count) {
+    if (!j->count) vpc_cw_line(w, "if (r0->time > j_%s.clock) jclock_%s(r0->time);", n, n);
+    emit_key_slot(E, st, k);
+    if (j->count) {
+        vpc_cw_comment(w, "a probe takes the newest row: it is the only one kept");
+        vpc_cw_line(w, "vp_jrows_prune(j_%s.rows[%u], &s->top[%u], INT64_MAX);", n, k, k);
+        vpc_cw_line(w, "%s *e = vp_jrows_push(j_%s.rows[%u], &s->top[%u], r0->time, false);", ht, n, k, k);
+    } else {
         vpc_cw_open(w, "if (j_%s.held >= %lldL)", n, (long long)E->prog->max_window_rows);
         vpc_cw_line(w, "vp_count(ctx, j_%s.c_rows, 1);", n);
         vpc_cw_line(w, "return;");
         vpc_cw_close(w, NULL);
-        /* A probe takes the newest row whose time qualifies; a row held
-         * before this one with a time no later can never be that row again
-         * (whenever it qualifies, this one does too): drop it. In time order
-         * this keeps one row per key. */
-        vpc_cw_comment(w, "rows of this key no later than this one can no longer be the most recent match");
-        vpc_cw_open(w, "while (s->rows.n && ((%s *)vp_ring_at(&s->rows, (int64_t)sizeof(%s), s->rows.n - 1))->r.time <= r0->time)",
-                    ht, ht);
-        vpc_cw_line(w, "vp_ring_drop_newest(&s->rows);");
-        vpc_cw_line(w, "j_%s.held--;", n);
-        vpc_cw_close(w, NULL);
+        /* A probe takes the newest row held; a row held before this one with
+         * a time no later expires no later, so it can never be that row
+         * again. In time order this keeps one row per key. */
+        vpc_cw_comment(w, "rows of this key no later than this one can no longer be the newest match");
+        vpc_cw_line(w, "j_%s.held -= vp_jrows_prune(j_%s.rows[%u], &s->top[%u], r0->time);", n, n, k, k);
+        vpc_cw_comment(w, "a row older than the clock minus the window pairs now but is not held");
+        vpc_cw_open(w, "if (r0->time >= j_%s.lim)", n);
+        vpc_cw_line(w, "%s *e = vp_jrows_push(j_%s.rows[%u], &s->top[%u], r0->time, true);", ht, n, k, k);
+        vpc_cw_line(w, "j_%s.held++;", n);
     }
-    int64_t cap = j->count ? j->size : E->prog->max_window_rows;
-    vpc_cw_line(w, "int64_t had = s->rows.n;");
-    vpc_cw_line(w, "%s *e = vp_ring_push(&s->rows, (int64_t)sizeof(%s), %lldL);", ht, ht, (long long)cap);
-    vpc_cw_line(w, "j_%s.held += s->rows.n - had;", n);
-    vpc_cw_comment(w, "the slot's arena is reused: the row it held, if any, is gone");
-    vpc_cw_line(w, "vp_arena_clear(&e->bytes);");
     vpc_cw_line(w, "e->r = *r0;");
-    vpc_emit_own_row(E, in->row, "e->r.", "&e->bytes");
-    if (!j->count)
-        vpc_cw_line(w, "vp_pq_set(j_%s.expiry[%u], s->ord, ((%s *)vp_ring_at(&s->rows, (int64_t)sizeof(%s), "
-                       "0))->r.time);", n, k, ht, ht);
-    vpc_cw_comment(w, "every other input's most recent row with this key %s",
-                   j->count ? "(among its last rows)" : "and time >= this row's time - window");
+    vpc_emit_own_row(E, in->row, "e->r.", "&e->h.bytes");
+    if (!j->count) vpc_cw_close(w, NULL);
+    vpc_cw_comment(w, "every other input's newest row with this key%s", j->count ? "" : " (none is older than lim)");
     for (uint32_t m = 0; m < st->ninputs; m++) {
         if (m == k) continue;
-        const char *hm = held_t(E, st, m), *km = key_t(E, st, m);
-        vpc_cw_line(w, "%s *o%u = vp_tab_find(j_%s.tab[%u], &j_%s.key);", km, m, n, m, n);
-        vpc_cw_line(w, "if (!o%u) return;", m);
-        vpc_cw_line(w, "const %s *p%u = NULL;", hm, m);
-        vpc_cw_open(w, "for (int64_t i = o%u->rows.n - 1; i >= 0 && !p%u; i--)", m, m);
-        vpc_cw_line(w, "const %s *c = vp_ring_at(&o%u->rows, (int64_t)sizeof(%s), i);", hm, m, hm);
-        if (j->count) vpc_cw_line(w, "p%u = c;", m);
-        else vpc_cw_line(w, "if (c->r.time >= r0->time - %lldL) p%u = c;", (long long)j->size, m);
-        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "const %s *p%u = vp_jrows_at(j_%s.rows[%u], s->top[%u]);", held_t(E, st, m), m, n, m, m);
         vpc_cw_line(w, "if (!p%u) return;", m);
     }
     vpc_row *jr = j->row;
@@ -264,8 +255,12 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_row *pr = st->inputs[m].row;
         copy_field(E, "jr.", f, pr, m == k ? "r0->" : F("p%u->r.", m), &pr->fields[f->pfield]);
     }
-    vpc_cw_comment(w, "its strings in scratch memory: a held row's slot may be reused before it is read");
-    vpc_emit_own_row(E, jr, "jr.", "NULL");
+    if (st->nconsumers) {
+        /* rows queued for dependent streams are read after this returns, and
+         * a held row's record may be recycled before */
+        vpc_cw_comment(w, "its strings in scratch memory: it may be queued, and held records are recycled");
+        vpc_emit_own_row(E, jr, "jr.", "NULL");
+    }
     vpc_cw_line(w, "st_%s(ctx, &jr);", n);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
@@ -274,7 +269,7 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
 void vpc_emit_source_entries(vpc_emitter *E, vpc_stream *st)
 {
     if (st->src_kind != VPC_SK_MULTI) return;
-    if (st->join && !st->join->count) emit_expire(E, st);
+    if (st->join && !st->join->count) emit_advance(E, st);
     for (uint32_t k = 0; k < st->ninputs; k++) {
         if (st->join) emit_join_entry(E, st, k);
         else emit_merge_entry(E, st, k);
@@ -289,12 +284,15 @@ void vpc_emit_source_init(vpc_emitter *E)
         vpc_join *j = st->join;
         if (!j) continue;
         const char *n = st->name->name;
-        if (!j->count) vpc_cw_line(w, "j_%s.clock = INT64_MIN;", n);
-        for (uint32_t k = 0; k < st->ninputs; k++) {
-            vpc_cw_line(w, "j_%s.tab[%u] = vp_tab_new((int64_t)sizeof(%s), %lldL);", n, k, key_t(E, st, k),
-                        (long long)E->prog->max_partitions);
-            if (!j->count) vpc_cw_line(w, "j_%s.expiry[%u] = vp_pq_new();", n, k);
+        if (!j->count) {
+            vpc_cw_line(w, "j_%s.clock = INT64_MIN;", n);
+            vpc_cw_line(w, "j_%s.lim = INT64_MIN;", n);
         }
+        /* keys are counted per input; the table holds their union */
+        vpc_cw_line(w, "j_%s.tab = vp_tab_new((int64_t)sizeof(jk_%s), %lldL);", n, n,
+                    (long long)E->prog->max_partitions * st->ninputs);
+        for (uint32_t k = 0; k < st->ninputs; k++)
+            vpc_cw_line(w, "j_%s.rows[%u] = vp_jrows_new((int64_t)sizeof(%s));", n, k, held_t(E, st, k));
         vpc_cw_line(w, "j_%s.c_keys = vp_counter(ctx, \"stream %s: rows dropped: join key limit (%lld) reached\");",
                     n, n, (long long)E->prog->max_partitions);
         if (!j->count)
@@ -310,17 +308,8 @@ void vpc_emit_source_fini(vpc_emitter *E)
         vpc_stream *st = E->prog->streams[i];
         if (!st->join) continue;
         const char *n = st->name->name;
-        for (uint32_t k = 0; k < st->ninputs; k++) {
-            const char *ht = held_t(E, st, k), *kt = key_t(E, st, k);
-            vpc_cw_open(w, "for (int32_t i = 0; i < (int32_t)vp_tab_count(j_%s.tab[%u]); i++)", n, k);
-            vpc_cw_line(w, "%s *s = vp_tab_slot(j_%s.tab[%u], i);", kt, n, k);
-            vpc_cw_line(w, "for (int64_t q = 0; q < s->rows.cap; q++) vp_arena_free(&((%s *)vp_ring_slot(&s->rows, "
-                           "(int64_t)sizeof(%s), q))->bytes);", ht, ht);
-            vpc_cw_line(w, "vp_ring_free(&s->rows);");
-            vpc_cw_close(w, NULL);
-            vpc_cw_line(w, "vp_tab_free(j_%s.tab[%u]);", n, k);
-            if (!st->join->count) vpc_cw_line(w, "vp_pq_free(j_%s.expiry[%u]);", n, k);
-        }
+        for (uint32_t k = 0; k < st->ninputs; k++) vpc_cw_line(w, "vp_jrows_free(j_%s.rows[%u]);", n, k);
+        vpc_cw_line(w, "vp_tab_free(j_%s.tab);", n);
         vpc_cw_line(w, "vp_key_free(&j_%s.key);", n);
     }
 }

@@ -404,7 +404,8 @@ void vpc_emit_stream_comment(vpc_emitter *E, vpc_stream *st)
 
 static void emit_stream(vpc_emitter *E, vpc_stream *st)
 {
-    vpc_emit_source_entries(E, st);
+    if (st->pat) vpc_emit_pattern_entries(E, st);
+    else vpc_emit_source_entries(E, st);
     if (st->win) {
         vpc_emit_window_stream(E, st);
         return;
@@ -445,6 +446,10 @@ void vpc_emit_state_init(vpc_emitter *E)
         }
         if (st->join) {
             vpc_emit_source_state(E, st);
+            any = true;
+        }
+        if (st->pat) {
+            vpc_emit_pattern_state(E, st);
             any = true;
         }
     }

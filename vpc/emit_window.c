@@ -9,7 +9,8 @@
  * wpost_<S>, the operators after the window. Time windows and sessions close
  * in wclose_<S>: when the stream clock reaches their end (checked as each
  * row arrives, before it is added), and at end of input; count windows
- * close when their last row arrives. */
+ * close when their last row arrives. Overlapping windows that aggregate
+ * (vpc_wplan.panes) keep panes instead of a state per window: emit_slide.c. */
 #include <string.h>
 
 #include "emit.h"
@@ -63,9 +64,13 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
     const char *n = st->name->name;
     vpc_cw_comment(w, "stream %s: one window", n);
     vpc_cw_open(w, "typedef struct wa_%s", n);
-    if (p->kind == VPC_W_TIME || p->kind == VPC_W_COUNT) vpc_cw_line(w, "int64_t j; /* window number */");
-    vpc_cw_line(w, "int64_t rows; /* rows in the window; 0: not open */");
-    vpc_cw_line(w, "int64_t last; /* time of its %s row */", p->kind == VPC_W_SESSION ? "latest" : "last");
+    if (p->panes) {
+        vpc_cw_line(w, "int64_t rows; /* rows it has */");
+    } else {
+        if (p->kind == VPC_W_TIME || p->kind == VPC_W_COUNT) vpc_cw_line(w, "int64_t j; /* window number */");
+        vpc_cw_line(w, "int64_t rows; /* rows in the window; 0: not open */");
+        vpc_cw_line(w, "int64_t last; /* time of its %s row */", p->kind == VPC_W_SESSION ? "latest" : "last");
+    }
     if (buffered(p)) {
         vpc_cw_line(w, "vp_vec buf; /* its rows (%s), in arrival order */", p->in->cname);
         vpc_cw_line(w, "vp_arena bytes; /* their strings */");
@@ -73,6 +78,7 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
         vpc_emit_agg_fields(E, p);
     }
     vpc_cw_close(w, F(" wa_%s;", n));
+    if (p->panes) vpc_emit_slide_types(E, st);
     vpc_cw_comment(w, "stream %s: the windows of one partition", n);
     vpc_cw_open(w, "typedef struct ws_%s", n);
     vpc_cw_line(w, "int32_t ord; /* partition number, in order of first appearance */");
@@ -82,7 +88,8 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
         vpc_cw_line(w, "%s k_%s; /* partition key */", vpc_emit_ctype(p->keys[i].ty), k);
         if (vpc_emit_has_null_flag(p->keys[i].ty)) vpc_cw_line(w, "bool kn_%s;", k);
     }
-    if (p->nwin > 1) vpc_cw_line(w, "wa_%s win[%u]; /* window j in win[j mod %u] */", n, p->nwin, p->nwin);
+    if (p->panes) vpc_emit_slide_fields(E, st);
+    else if (p->nwin > 1) vpc_cw_line(w, "wa_%s win[%u]; /* window j in win[j mod %u] */", n, p->nwin, p->nwin);
     else vpc_cw_line(w, "wa_%s win[1];", n);
     vpc_cw_close(w, F(" ws_%s;", n));
     vpc_cw_open(w, "static struct");
@@ -92,6 +99,7 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
         vpc_cw_line(w, "vp_vec open[%u]; /* int32_t: partitions with window j open, in open[j mod %u] */",
                     p->nwin, p->nwin);
         vpc_cw_line(w, "int64_t end[%u]; /* the end of that window */", p->nwin);
+        if (p->panes) vpc_cw_line(w, "int64_t j[%u]; /* and its number */", p->nwin);
     }
     if (p->kind == VPC_W_SESSION) vpc_cw_line(w, "vp_pq *sessions; /* open sessions by expiry */");
     if (partitioned(p)) {
@@ -106,6 +114,7 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
         vpc_cw_line(w, "int64_t held; /* %s held, at most %lld */", buffered(p) ? "rows" : "distinct values",
                     (long long)E->prog->max_window_rows);
     vpc_cw_line(w, "int32_t c_late, c_keys, c_rows; /* counters */");
+    if (p->panes && p->kind == VPC_W_TIME) vpc_cw_line(w, "int32_t c_runs; /* counter */");
     vpc_cw_close(w, F(" w_%s;", n));
 }
 
@@ -192,7 +201,8 @@ static void emit_wclose_time(vpc_emitter *E, vpc_stream *st)
     }
     vpc_cw_open(w, "for (int64_t i = 0; i < w_%s.open[k].n; i++)", n);
     vpc_cw_line(w, "ws_%s *s = %s;", n, slot_of(E, st, "ord[i]"));
-    vpc_cw_line(w, "wemit_%s(ctx, s, &s->win[k], w_%s.end[k] - 1);", n, n);
+    if (p->panes) vpc_cw_line(w, "wemit_%s(ctx, s, w_%s.j[k], w_%s.end[k] - 1);", n, n, n);
+    else vpc_cw_line(w, "wemit_%s(ctx, s, &s->win[k], w_%s.end[k] - 1);", n, n);
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "vp_vec_clear(&w_%s.open[k], (int64_t)sizeof(int32_t));", n);
     vpc_cw_close(w, NULL);
@@ -282,6 +292,7 @@ static void emit_slot(vpc_emitter *E, vpc_stream *st)
     vpc_cw_close(w, NULL);
     vpc_cw_open(w, "if (fresh)");
     vpc_cw_line(w, "s->ord = (int32_t)vp_tab_count(w_%s.tab) - 1;", n);
+    if (p->panes) vpc_emit_slide_init(E, st, "s->");
     vpc_cw_comment(w, "the table keeps its own copy of the key");
     for (uint32_t i = 0; i < p->nkeys; i++) {
         vpc_cval v = key_value(E, &p->keys[i]);
@@ -351,6 +362,20 @@ static void emit_stage(vpc_emitter *E, vpc_stream *st)
         args = vpc_emit_agg_args(E, st);
     }
     const char *slot = p->nwin > 1 ? F("vp_floor_mod(j, %u)", p->nwin) : "0";
+    if (p->panes && p->kind == VPC_W_COUNT) {
+        vpc_cw_line(w, "int64_t c = ++s->count;");
+        vpc_emit_slide_add(E, st, args);
+        int64_t first = p->size; /* vp_count_window_last(1): slide < size */
+        vpc_cw_comment(w, "the last row of a window: it closes");
+        vpc_cw_line(w, "if (c >= %lldL && (c - %lldL) %% %lldL == 0) wemit_%s(ctx, s, (c - %lldL) / %lldL + 1, %s);",
+                    (long long)first, (long long)first, (long long)p->slide, n, (long long)first,
+                    (long long)p->slide, t);
+        return;
+    }
+    if (p->panes) {
+        vpc_emit_slide_add(E, st, args);
+        return;
+    }
     switch (p->kind) {
     case VPC_W_TIME:
         vpc_cw_open(w, "for (int64_t j = jlo; j <= jhi; j++)");
@@ -407,7 +432,8 @@ void vpc_emit_window_stream(vpc_emitter *E, vpc_stream *st)
     const char *n = st->name->name;
     vpc_emit_stream_comment(E, st);
     emit_post(E, st);
-    emit_wemit(E, st);
+    if (p->panes) vpc_emit_slide_fns(E, st);
+    else emit_wemit(E, st);
     if (p->kind == VPC_W_TIME) emit_wclose_time(E, st);
     if (p->kind == VPC_W_SESSION) emit_wclose_session(E, st);
     vpc_cw_open(w, "static void st_%s(vp_ctx *ctx, const %s *r0)", n, st->in->cname);
@@ -454,6 +480,10 @@ void vpc_emit_window_init(vpc_emitter *E)
             vpc_cw_line(w, "w_%s.c_late = vp_counter(ctx, \"stream %s: late rows dropped\");", n, n);
         }
         if (p->kind == VPC_W_TIME) vpc_cw_line(w, "w_%s.first_end = INT64_MAX;", n);
+        if (p->panes && !partitioned(p)) vpc_emit_slide_init(E, st, F("w_%s.one.", n));
+        if (p->panes && p->kind == VPC_W_TIME)
+            vpc_cw_line(w, "w_%s.c_runs = vp_counter(ctx, \"stream %s: out-of-order rows dropped: run limit (%lld) "
+                           "reached\");", n, n, (long long)p->max_runs);
         if (p->kind == VPC_W_SESSION) vpc_cw_line(w, "w_%s.sessions = vp_pq_new();", n);
         if (partitioned(p)) {
             vpc_cw_line(w, "w_%s.tab = vp_tab_new((int64_t)sizeof(ws_%s), %lldL);", n, n,
@@ -474,6 +504,11 @@ void vpc_emit_window_end(vpc_emitter *E)
     bool any = false;
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->end_order[i];
+        if (st->pat && st->pat->ntrailing) { /* patterns end in the same order */
+            vpc_emit_pattern_end(E, st);
+            if (st->nconsumers) vpc_cw_line(w, "q_drain(ctx);");
+            continue;
+        }
         if (!st->win || !clocked(st->win)) continue;
         if (!any) vpc_cw_comment(w, "every time window and session closes, sources before readers; the rows this"
                                     " produces reach readers before they close theirs");
@@ -482,6 +517,27 @@ void vpc_emit_window_end(vpc_emitter *E)
         if (st->nconsumers) vpc_cw_line(w, "q_drain(ctx);");
     }
     if (!any) vpc_cw_comment(w, "no time windows or sessions");
+}
+
+/* The memory held by partition state `s`. */
+static void emit_free_state(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_wplan *p = st->win;
+    if (p->panes) {
+        vpc_emit_slide_free(E, st);
+        return;
+    }
+    vpc_cw_open(w, "for (int32_t k = 0; k < %u; k++)", p->nwin);
+    vpc_cw_line(w, "wa_%s *win = &s->win[k];", st->name->name);
+    if (buffered(p)) {
+        vpc_cw_line(w, "vp_vec_free(&win->buf);");
+        vpc_cw_line(w, "vp_arena_free(&win->bytes);");
+    } else {
+        vpc_emit_agg_free(E, p, "win");
+    }
+    vpc_cw_line(w, "(void)win;");
+    vpc_cw_close(w, NULL);
 }
 
 void vpc_emit_window_fini(vpc_emitter *E)
@@ -495,16 +551,7 @@ void vpc_emit_window_fini(vpc_emitter *E)
         if (partitioned(p)) vpc_cw_open(w, "for (int32_t i = 0; i < (int32_t)vp_tab_count(w_%s.tab); i++)", n);
         else vpc_cw_open(w, "for (int32_t i = 0; i < 1; i++)");
         vpc_cw_line(w, "ws_%s *s = %s;", n, slot_of(E, st, "i"));
-        vpc_cw_open(w, "for (int32_t k = 0; k < %u; k++)", p->nwin);
-        vpc_cw_line(w, "wa_%s *win = &s->win[k];", n);
-        if (buffered(p)) {
-            vpc_cw_line(w, "vp_vec_free(&win->buf);");
-            vpc_cw_line(w, "vp_arena_free(&win->bytes);");
-        } else {
-            vpc_emit_agg_free(E, p, "win");
-        }
-        vpc_cw_line(w, "(void)win;");
-        vpc_cw_close(w, NULL);
+        emit_free_state(E, st);
         vpc_cw_close(w, NULL);
         if (partitioned(p)) {
             vpc_cw_line(w, "vp_tab_free(w_%s.tab);", n);

@@ -11,6 +11,7 @@ typedef struct vpc_row vpc_row;
 typedef struct vpc_stream vpc_stream;
 typedef struct vpc_fn vpc_fn;
 typedef struct vpc_global vpc_global;
+typedef struct vpc_pplan vpc_pplan;
 
 /* A field of a row layout. */
 typedef struct vpc_rfield {
@@ -40,6 +41,7 @@ struct vpc_row {
     uint32_t nparts;
     vpc_sym **part_alias;     /* joined rows: `Alias.field` names a qualified field */
     bool joined;
+    vpc_pplan *pattern;       /* match rows: `alias.f` and bare names resolve through the plan */
 };
 
 /* What a bare name or call in an expression resolved to (expr->sema). */
@@ -55,6 +57,7 @@ typedef enum vpc_ref_kind {
     VPC_REF_MEMBER_CALL, /* x.f(args): builtin f(x, args) */
     VPC_REF_AGG,       /* in .aggregate(): aggregate call number `field` of the stream */
     VPC_REF_KEY,       /* in .aggregate(): partition key number `field` */
+    VPC_REF_BINDING,   /* in a pattern step: field `field` of the run's binding `alias` */
 } vpc_ref_kind;
 
 typedef struct vpc_local {
@@ -72,6 +75,7 @@ typedef struct vpc_einfo {
     vpc_local *local;      /* LOCAL */
     int32_t builtin;       /* BUILTIN: index in builtins.def */
     vpc_fn *fn;            /* USERFN */
+    uint32_t alias;        /* BINDING */
     bool const_value;      /* a compile-time constant (literal) */
 } vpc_einfo;
 
@@ -179,6 +183,13 @@ typedef struct vpc_wplan {
     /* .watermark(out_of_order: d) / .allowed_lateness(L) (LANGUAGE.md §6) */
     bool watermark;
     int64_t out_of_order, lateness; /* ns */
+    /* Sliding windows with .aggregate: rows are folded into panes of `pane`
+     * ns or rows (gcd of size and slide), a window being `npanes`
+     * consecutive panes; each partition keeps at most `max_runs` runs of
+     * consecutive rows of one pane (see emit_slide.c). */
+    bool panes;
+    int64_t pane;
+    int64_t npanes, max_runs;
 } vpc_wplan;
 
 typedef enum vpc_srckind {
@@ -210,6 +221,81 @@ typedef struct vpc_join {
     vpc_row *row;              /* the joined row */
 } vpc_join;
 
+/* ---- patterns (LANGUAGE.md §5) ---- */
+
+/* One event term of a pattern: Type [where c] [as alias]. */
+typedef struct vpc_pterm {
+    vpc_span span;
+    uint32_t input;        /* index in vpc_stream.inputs: its type */
+    vpc_row *row;
+    vpc_expr **conds;      /* conjuncts of `where` (and filters before the first step) */
+    uint32_t nconds;
+    vpc_expr **chain;      /* Kleene: conjuncts naming the step's own alias (previous event) */
+    uint32_t nchain;
+    int32_t alias;         /* binding slot (vpc_pplan.aliases), -1: none */
+    vpc_expr *key;         /* extracted key: this term's side of `x == first.y`, or NULL */
+} vpc_pterm;
+
+typedef enum vpc_pquant { VPC_PQ_ONE, VPC_PQ_PLUS, VPC_PQ_STAR, VPC_PQ_OPT } vpc_pquant;
+typedef enum vpc_pskind {
+    VPC_PS_TERM,           /* one term, with a quantifier */
+    VPC_PS_OR,             /* the first operand that matches (OR, XOR) */
+    VPC_PS_AND,            /* both operands, in either order */
+} vpc_pskind;
+
+/* A positive step, with the NOT items of the gap before it. */
+typedef struct vpc_pstep {
+    vpc_pskind kind;
+    vpc_pquant quant;
+    bool exhaustive;       /* Kleene with a chain predicate: every valid subsequence (§5.3) */
+    vpc_pterm *terms;      /* TERM: 1, OR/AND: 2 */
+    uint32_t nterms;
+    vpc_pterm *nots;       /* NOT items between the previous step and this one */
+    uint32_t nnots;
+} vpc_pstep;
+
+/* A binding of a run: the event a term took (Kleene: the last one). */
+typedef struct vpc_palias {
+    vpc_sym *name;         /* NULL: a step without alias whose event bare names read */
+    vpc_row *row;
+    uint32_t step;
+    bool kleene;
+    uint32_t field0;       /* its first `alias_field` in the match row */
+} vpc_palias;
+
+/* An aggregate over a Kleene binding read after the pattern: len(k),
+ * sum(k.f), avg, min, max, first, last; kept per run as events are taken. */
+typedef struct vpc_pagg {
+    vpc_aggfn fn;          /* COUNT for len() */
+    uint32_t alias;
+    uint32_t field;        /* the alias row's field (not COUNT) */
+    uint32_t mfield;       /* its field in the match row */
+} vpc_pagg;
+
+struct vpc_pplan {
+    vpc_pstep *steps;
+    uint32_t nsteps;
+    vpc_pterm *trailing;   /* NOT items after the last step: need within */
+    uint32_t ntrailing;
+    vpc_pterm *nots;       /* .not(...) and `P and not E`: the whole run */
+    uint32_t nnots;
+    vpc_palias *aliases;
+    uint32_t naliases;
+    vpc_pagg *aggs;
+    uint32_t naggs, capaggs;
+    int64_t within;        /* ns; -1: unbounded */
+    /* partitions: .partition_by / `partition by` (the field per input), or
+     * the key extracted from `x == first.y` in every later term */
+    bool partitioned;
+    int32_t *pfield;       /* per input: field index of the partition key */
+    bool keyed;            /* extracted key */
+    uint32_t key_field;    /* ... the first step's field y */
+    vpc_row *match;        /* the match row: st->in */
+    int32_t completing;    /* alias bare names read (the last step's), -1: none */
+    int32_t exhaustive;    /* the exhaustive step (at most one), -1: none */
+    int64_t max_runs;      /* live runs per partition */
+};
+
 struct vpc_stream {
     uint32_t id;
     vpc_sym *name;
@@ -225,6 +311,7 @@ struct vpc_stream {
     vpc_opnode *ops;
     uint32_t nops;
     vpc_wplan *win;            /* windows / aggregation, or NULL */
+    vpc_pplan *pat;            /* a pattern stream: inputs are its event types; in = match rows */
     vpc_stream **consumers;    /* streams reading this one, declaration order */
     uint32_t nconsumers, capconsumers;
     int state;                 /* check: 0 new, 1 in progress, 2 done */
@@ -250,6 +337,7 @@ typedef struct vpc_program {
     vpc_stream **end_order;    /* end of input: topological, declaration order breaking ties */
     int64_t max_partitions;    /* keys per partitioned stream (config max_partitions) */
     int64_t max_window_rows;   /* rows held and distinct values per stream (config max_window_rows) */
+    int64_t max_runs;          /* live pattern runs per partition (config max_runs) */
 } vpc_program;
 
 /* check.c: the last stage that reports user errors. NULL if any error. */

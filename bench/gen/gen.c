@@ -171,6 +171,41 @@ static void gen_vwap(struct out *o, struct rng *r, uint64_t n)
     }
 }
 
+/* ---- Scenario: ema ----
+ * Tick events for 100 symbols "S000".."S099", picked uniformly. Each symbol
+ * starts at its own price between 5.00 and 500.00 and moves by a random walk
+ * of -5..+5 cents per tick (never below 1.00), written with two decimals.
+ * ts grows by 1..4 ms per event. */
+#define EMA_SYMBOLS 100
+
+static void gen_ema(struct out *o, struct rng *r, uint64_t n)
+{
+    int64_t cents[EMA_SYMBOLS];
+    uint64_t ts = TS_START;
+
+    for (int s = 0; s < EMA_SYMBOLS; s++)
+        cents[s] = 500 + rng_below(r, 49501);
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t s = rng_below(r, EMA_SYMBOLS);
+        int64_t next = cents[s] + (int64_t)rng_below(r, 11) - 5; /* -5..+5 cents */
+        if (next >= 100)
+            cents[s] = next;
+
+        out_reserve(o);
+        OUT_LIT(o, "{\"event_type\":\"Tick\",\"symbol\":\"S");
+        o->buf[o->len++] = (char)('0' + s / 100);
+        o->buf[o->len++] = (char)('0' + s / 10 % 10);
+        o->buf[o->len++] = (char)('0' + s % 10);
+        OUT_LIT(o, "\",\"price\":");
+        out_cents(o, (uint64_t)cents[s]);
+        OUT_LIT(o, ",\"ts\":");
+        out_u64(o, ts);
+        OUT_LIT(o, "}\n");
+        ts += 1 + rng_below(r, 4);
+    }
+}
+
 /* ---- Scenario: join ----
  * Login and Transaction events for 10,000 users "u00000".."u09999". About one
  * event in five is a Login: mostly a user not seen lately, from the user's
@@ -316,6 +351,222 @@ static void gen_multisensor(struct out *o, struct rng *r, uint64_t n)
     }
 }
 
+/* ---- Pattern scenarios: sequence, orderpay, kleene, threestep ----
+ * Their ts grows by 0..4 ms per event (about 500 events per second), so
+ * about one event in five shares the previous event's millisecond. */
+
+static void out_ts_end(struct out *o, uint64_t ts)
+{
+    OUT_LIT(o, ",\"ts\":");
+    out_u64(o, ts);
+    OUT_LIT(o, "}\n");
+}
+
+/* A key "k" plus three digits, quoted. */
+static void out_key3(struct out *o, uint32_t k)
+{
+    OUT_LIT(o, "\"k");
+    o->buf[o->len++] = (char)('0' + k / 100);
+    o->buf[o->len++] = (char)('0' + k / 10 % 10);
+    o->buf[o->len++] = (char)('0' + k % 10);
+    o->buf[o->len++] = '"';
+}
+
+/* ---- Scenario: sequence ----
+ * A and B events with an int id 0..999 and seq = the event's index. Three
+ * events in five are an A with a uniform id. Ids 900..999 are never
+ * answered: their runs all expire after 60 s. A B carries, 3 times in 4,
+ * the id of one of the last 64 A's (an answer within a fraction of a
+ * second), else a uniform id 0..899 (which completes whatever runs of that
+ * id are waiting). About 90% of A's end in a match; at most about 2,900
+ * runs are live at once, below the cap of 10,000. */
+#define SEQ_IDS 1000
+#define SEQ_ANSWERED 900
+#define SEQ_RECENT 64
+
+static void gen_sequence(struct out *o, struct rng *r, uint64_t n)
+{
+    uint32_t recent[SEQ_RECENT];
+    unsigned next = 0;
+    uint64_t ts = TS_START;
+
+    for (unsigned k = 0; k < SEQ_RECENT; k++)
+        recent[k] = rng_below(r, SEQ_ANSWERED);
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t id;
+        out_reserve(o);
+        if (rng_below(r, 5) < 3) {
+            id = rng_below(r, SEQ_IDS);
+            recent[next] = id;
+            next = (next + 1) % SEQ_RECENT;
+            OUT_LIT(o, "{\"event_type\":\"A\",\"id\":");
+        } else {
+            id = rng_below(r, 4) ? recent[rng_below(r, SEQ_RECENT)] : SEQ_ANSWERED;
+            if (id >= SEQ_ANSWERED)
+                id = rng_below(r, SEQ_ANSWERED);
+            OUT_LIT(o, "{\"event_type\":\"B\",\"id\":");
+        }
+        out_u64(o, id);
+        OUT_LIT(o, ",\"seq\":");
+        out_u64(o, i);
+        out_ts_end(o, ts);
+        ts += rng_below(r, 5);
+    }
+}
+
+/* ---- Scenario: orderpay ----
+ * Order and Payment events, half each. Orders get increasing ids
+ * "o00000001".., a customer "c00000".."c19999" and an amount 5.00..500.00.
+ * A payment picks one of the last 2,048 orders (about the last 8 s) and
+ * pays its amount (one in ten pays a different one) by card, paypal, wire
+ * or voucher; so an order gets about one payment, some none and some two,
+ * and its first payment comes within 5 s for a bit under half of all
+ * orders. Ids are never reused, so a detector must forget paid and expired
+ * orders. At most about 1,050 runs are live (unpaid orders of the last
+ * 5 s), far below the cap of 10,000. */
+#define OP_RECENT 2048
+#define OP_CUSTOMERS 20000
+
+static const char *const pay_methods[] = {"card", "paypal", "wire", "voucher"};
+
+static void out_digits(struct out *o, uint64_t v, int width)
+{
+    for (int k = width - 1; k >= 0; k--) {
+        o->buf[o->len + (size_t)k] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    o->len += (size_t)width;
+}
+
+static void gen_orderpay(struct out *o, struct rng *r, uint64_t n)
+{
+    static uint32_t recent_id[OP_RECENT], recent_cents[OP_RECENT];
+    uint64_t orders = 0, ts = TS_START;
+
+    for (uint64_t i = 0; i < n; i++) {
+        out_reserve(o);
+        if (orders == 0 || rng_below(r, 2)) {
+            uint32_t slot = (uint32_t)(orders % OP_RECENT);
+            recent_id[slot] = (uint32_t)++orders;
+            recent_cents[slot] = 500 + rng_below(r, 49501);
+            OUT_LIT(o, "{\"event_type\":\"Order\",\"order_id\":\"o");
+            out_digits(o, recent_id[slot], 8);
+            OUT_LIT(o, "\",\"customer\":\"c");
+            out_digits(o, rng_below(r, OP_CUSTOMERS), 5);
+            OUT_LIT(o, "\",\"amount\":");
+            out_cents(o, recent_cents[slot]);
+        } else {
+            uint32_t known = orders < OP_RECENT ? (uint32_t)orders : OP_RECENT;
+            uint32_t slot = rng_below(r, known);
+            uint32_t cents = rng_below(r, 10) ? recent_cents[slot] : 500 + rng_below(r, 49501);
+            const char *m = pay_methods[rng_below(r, 4)];
+            OUT_LIT(o, "{\"event_type\":\"Payment\",\"order_id\":\"o");
+            out_digits(o, recent_id[slot], 8);
+            OUT_LIT(o, "\",\"amount\":");
+            out_cents(o, cents);
+            OUT_LIT(o, ",\"method\":\"");
+            out_lit(o, m, strlen(m));
+            o->buf[o->len++] = '"';
+        }
+        out_ts_end(o, ts);
+        ts += rng_below(r, 5);
+    }
+}
+
+/* ---- Scenario: kleene ----
+ * Tick events for the 50 tickers, picked uniformly (about 10 ticks per
+ * second each). Each ticker's price (in cents, starting at 20.00..500.00,
+ * never below 1.00) is a walk whose trend is redrawn about every 1,000 of
+ * its ticks (100 s): falling two times in three, rising otherwise, the
+ * moves picked from the table below (so zero on average). A move of 0
+ * repeats the price, which `>` does not accept. Rising stretches complete
+ * runs within a few ticks; falling ones leave most runs waiting until the
+ * 60 s pass. About 46% of ticks complete a run; a ticker has about 350
+ * live runs on average and never more than 700, far below the cap of
+ * 10,000. */
+#define KLEENE_REGIME 1000
+
+static const int kleene_moves[2][6] = {
+    {-2, -1, -1, 0, 0, 1}, /* falling: mean -0.5 cent per tick */
+    {-1, 0, 1, 2, 2, 2},   /* rising: mean +1 cent per tick */
+};
+
+static void gen_kleene(struct out *o, struct rng *r, uint64_t n)
+{
+    int64_t cents[NTICKERS];
+    int rising[NTICKERS];
+    uint64_t ts = TS_START;
+
+    for (size_t s = 0; s < NTICKERS; s++) {
+        cents[s] = 2000 + rng_below(r, 48001);
+        rising[s] = rng_below(r, 3) == 0;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t s = rng_below(r, NTICKERS);
+        if (rng_below(r, KLEENE_REGIME) == 0)
+            rising[s] = rng_below(r, 3) == 0;
+        int64_t next = cents[s] + kleene_moves[rising[s]][rng_below(r, 6)];
+        if (next >= 100)
+            cents[s] = next;
+
+        out_reserve(o);
+        OUT_LIT(o, "{\"event_type\":\"Tick\",\"symbol\":\"");
+        out_lit(o, tickers[s], strlen(tickers[s]));
+        OUT_LIT(o, "\",\"price\":");
+        out_cents(o, (uint64_t)cents[s]);
+        OUT_LIT(o, ",\"volume\":");
+        out_u64(o, 100 * (1 + (uint64_t)rng_below(r, 100)));
+        out_ts_end(o, ts);
+        ts += rng_below(r, 5);
+    }
+}
+
+/* ---- Scenario: threestep ----
+ * A, B and C events (40%, 30%, 30%) with a key "k000".."k999" and an int
+ * v. An A has a uniform key; a B, 4 times in 5, the key of one of the last
+ * 128 A's, else a uniform one; a C likewise the key of one of the last 128
+ * B's. So most A's are followed by a B and a C of their key within a second
+ * or two, and some runs wait until they expire after 10 s. A key has at
+ * most about 10 live runs, far below the cap of 10,000. */
+#define TS3_KEYS 1000
+#define TS3_RECENT 128
+
+static void gen_threestep(struct out *o, struct rng *r, uint64_t n)
+{
+    uint32_t recent_a[TS3_RECENT], recent_b[TS3_RECENT];
+    unsigned next_a = 0, next_b = 0;
+    uint64_t ts = TS_START;
+
+    for (unsigned k = 0; k < TS3_RECENT; k++) {
+        recent_a[k] = rng_below(r, TS3_KEYS);
+        recent_b[k] = rng_below(r, TS3_KEYS);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t pick = rng_below(r, 10), k;
+        int targeted = rng_below(r, 5) != 0;
+        out_reserve(o);
+        if (pick < 4) {
+            k = rng_below(r, TS3_KEYS);
+            recent_a[next_a] = k;
+            next_a = (next_a + 1) % TS3_RECENT;
+            OUT_LIT(o, "{\"event_type\":\"A\",\"key\":");
+        } else if (pick < 7) {
+            k = targeted ? recent_a[rng_below(r, TS3_RECENT)] : rng_below(r, TS3_KEYS);
+            recent_b[next_b] = k;
+            next_b = (next_b + 1) % TS3_RECENT;
+            OUT_LIT(o, "{\"event_type\":\"B\",\"key\":");
+        } else {
+            k = targeted ? recent_b[rng_below(r, TS3_RECENT)] : rng_below(r, TS3_KEYS);
+            OUT_LIT(o, "{\"event_type\":\"C\",\"key\":");
+        }
+        out_key3(o, k);
+        OUT_LIT(o, ",\"v\":");
+        out_u64(o, rng_below(r, 1000));
+        out_ts_end(o, ts);
+        ts += rng_below(r, 5);
+    }
+}
+
 /* ---- Scenario table: add a row to add a scenario ---- */
 
 struct scenario {
@@ -327,8 +578,13 @@ struct scenario {
 static const struct scenario scenarios[] = {
     {"filter", "StockTick ticks, ~50% with price > 150.0", gen_filter},
     {"vwap", "Trade events for 100 symbols, random-walk prices", gen_vwap},
+    {"ema", "Tick events for 100 symbols, random-walk prices", gen_ema},
     {"join", "Login and Transaction events for 10,000 users, many within 5 s", gen_join},
     {"multisensor", "Temperature and Pressure readings for 200 locations", gen_multisensor},
+    {"sequence", "A and B events for 1,000 ids, most A's answered by a B", gen_sequence},
+    {"orderpay", "Orders and Payments, under half of the orders paid within 5 s", gen_orderpay},
+    {"kleene", "Ticks for 50 tickers, random walks with rising and falling stretches", gen_kleene},
+    {"threestep", "A, B and C events for 1,000 keys, most A's followed by B and C", gen_threestep},
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 

@@ -6,7 +6,8 @@
  * For each seed: a random one-stream program and a random JSON Lines input
  * go through `vpc run`, and every aot-every-th seed also through a binary
  * from `vpc build`. Programs vary the window (tumbling, sliding with and
- * without gaps, count, sliding count, session, none), .partition_by (none,
+ * without gaps, count, sliding count, session, none; sliding ones also with
+ * 10 to 100 windows per row), .partition_by (none,
  * one or two keys, before or after .window), declared or implicit event
  * types, a .where before the window, the aggregate items (every function of
  * §4.4, the forms of count(distinct), ema periods and alphas, expressions
@@ -43,7 +44,7 @@
 #define MAX_EVENTS 300
 #define MAX_ITEMS 12
 #define MAX_KEYS (MAX_EVENTS + 1)
-#define MAX_WINDOWS 2048 /* open at once */
+#define MAX_WINDOWS 4096 /* open at once */
 #define MAX_OUT 8192
 #define MAX_FIELDS (MAX_ITEMS + 4)
 #define MS 1000000LL /* ns per ms */
@@ -150,6 +151,7 @@ typedef struct {
     bool key_first;      /* .partition_by before .window */
     bool buffered;       /* no .aggregate: closing windows pass their rows on */
     bool filtered;       /* .where(s != "p") before the window */
+    bool dense;          /* sliding with 10 to 100 windows per row, rows a slide or two apart */
     int key_pool;        /* distinct string keys in the input */
     int64_t max_keys;    /* config max_partitions, 0: not set */
     int64_t max_rows;    /* config max_window_rows, 0: not set */
@@ -185,15 +187,26 @@ static void gen_shape(shape *p)
     switch (p->kind) {
     case W_TUMBLE: p->size = p->slide = unit * rnd_in(1, 10); break;
     case W_SLIDE:
+        if ((p->dense = chance(30))) {
+            /* .window(10s, sliding: 100ms) and the like; sometimes the slide
+             * does not divide the size */
+            p->slide = (int64_t[]){1, 100, 250}[rnd(3)];
+            p->size = p->slide * rnd_in(10, 100) + (p->slide > 1 && chance(30) ? p->slide / 2 : 0);
+            break;
+        }
         p->size = unit * rnd_in(1, 10);
         p->slide = chance(75) ? unit * rnd_in(1, p->size / unit) : p->size + unit * rnd_in(1, 5);
         break;
     case W_COUNT: p->size = p->slide = rnd_in(1, 6); break;
-    case W_SCOUNT: p->size = rnd_in(1, 6), p->slide = rnd_in(1, 7); break;
+    case W_SCOUNT:
+        if ((p->dense = chance(30))) p->size = rnd_in(10, 60), p->slide = rnd_in(1, 4); /* .window(50, sliding: 1) */
+        else p->size = rnd_in(1, 6), p->slide = rnd_in(1, 7);
+        break;
     case W_SESSION: p->size = unit * rnd_in(1, 10); break;
     default: break;
     }
-    p->buffered = p->kind != W_NONE && chance(15);
+    if (p->dense) p->key_pool = (int)rnd_in(1, 3); /* open windows: partitions times windows per row */
+    p->buffered = p->kind != W_NONE && !p->dense && chance(15); /* dense: every row in up to 100 windows */
     if (p->buffered) return;
     int n = (int)rnd_in(1, 7);
     for (int i = 0; i < n; i++) {
@@ -372,6 +385,7 @@ static int gen_events(const shape *p, event *ev)
     int n = (int)rnd_in(20, MAX_EVENTS);
     int nkeys = p->key_pool;
     int64_t w = p->kind == W_TUMBLE || p->kind == W_SLIDE || p->kind == W_SESSION ? p->size : 1000;
+    if (p->dense && p->kind == W_SLIDE) w = 2 * p->slide; /* many rows per window */
     int64_t step = p->kind == W_SLIDE ? p->slide : w;
     int64_t t;
     switch (rnd(3)) {

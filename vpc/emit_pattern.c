@@ -1,0 +1,779 @@
+/* emit_pattern.c — pattern streams (LANGUAGE.md §5) as switch-based state
+ * machines.
+ *
+ * A run is a pr_<S> record (runtime/runs.c keeps them): a vp_run header with
+ * the position `pos` (next step) and `cnt` (events the Kleene step at pos
+ * took), then the bindings b<a> (copies of the events, strings owned by the
+ * run's arena), their aggregates g<i> and whether each is bound (k<a>).
+ * For every input type T the stream reads, st_<S>_in<k> advances the clock,
+ * confirms trailing NOTs whose deadline passed, drops expired runs, visits
+ * the runs of the event's partition oldest first through pv_<S>_<k> (a
+ * `switch (run->h.pos)` with the predicates of exactly the steps that can
+ * take a T from there), and starts a new run through ps_<S>_<k>. A step that
+ * takes an event goes through pa_<S>_<j>_<t>, then pf_<S> decides: complete
+ * (a match row, the run ends), wait for a trailing NOT's deadline, emit and
+ * keep going (final Kleene or optional steps), or nothing yet. Match rows
+ * are built by pm_<S> and run through st_<S>, the stream's operators. */
+#include <string.h>
+
+#include "emit.h"
+
+#define F(...) vpc_emit_fmt(E, __VA_ARGS__)
+
+static bool kleene(const vpc_pstep *s) { return s->kind == VPC_PS_TERM && (s->quant == VPC_PQ_PLUS || s->quant == VPC_PQ_STAR); }
+static bool optional(const vpc_pstep *s) { return s->kind == VPC_PS_TERM && (s->quant == VPC_PQ_STAR || s->quant == VPC_PQ_OPT); }
+
+/* Steps from..n-1 are all optional. */
+static bool rest_optional(const vpc_pplan *p, uint32_t from)
+{
+    for (uint32_t j = from; j < p->nsteps; j++)
+        if (!optional(&p->steps[j])) return false;
+    return true;
+}
+
+/* The first mandatory step at or after `from` (nsteps when none). */
+static uint32_t mandatory_from(const vpc_pplan *p, uint32_t from)
+{
+    uint32_t j = from;
+    while (j < p->nsteps && optional(&p->steps[j])) j++;
+    return j;
+}
+
+static bool term_reads(const vpc_pterm *t, uint32_t k) { return t->input == k; }
+
+/* Can a row of input k change a live run (take a later step, or kill one)? */
+static bool input_visits(const vpc_pplan *p, uint32_t k)
+{
+    for (uint32_t j = 0; j < p->nsteps; j++) {
+        const vpc_pstep *s = &p->steps[j];
+        for (uint32_t t = 0; t < s->nterms; t++)
+            if (term_reads(&s->terms[t], k) && (j > 0 || kleene(s) || s->kind == VPC_PS_AND || optional(s)))
+                return true;
+        for (uint32_t t = 0; t < s->nnots; t++)
+            if (term_reads(&s->nots[t], k)) return true;
+    }
+    for (uint32_t t = 0; t < p->ntrailing; t++)
+        if (term_reads(&p->trailing[t], k)) return true;
+    for (uint32_t t = 0; t < p->nnots; t++)
+        if (term_reads(&p->nots[t], k)) return true;
+    return false;
+}
+
+/* ---- state ---- */
+
+static void agg_fields(vpc_emitter *E, vpc_pplan *p)
+{
+    vpc_cw *w = E->w;
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        vpc_pagg *g = &p->aggs[i];
+        vpc_palias *al = &p->aliases[g->alias];
+        const char *what = al->name->name;
+        switch (g->fn) {
+        case VPC_AGG_COUNT: vpc_cw_line(w, "int64_t g%u; /* len(%s) */", i, what); break;
+        case VPC_AGG_SUM: vpc_cw_line(w, "double g%u; /* sum over %s */", i, what); break;
+        case VPC_AGG_AVG:
+            vpc_cw_line(w, "double g%u; /* avg over %s */", i, what);
+            vpc_cw_line(w, "int64_t g%u_n;", i);
+            break;
+        case VPC_AGG_MIN:
+        case VPC_AGG_MAX:
+            vpc_cw_line(w, "double g%u; /* %s over %s */", i, g->fn == VPC_AGG_MIN ? "min" : "max", what);
+            vpc_cw_line(w, "bool g%u_has;", i);
+            break;
+        default: { /* first, last */
+            vpc_ty ty = al->row->fields[g->field].ty;
+            vpc_cw_line(w, "%s g%u; /* %s over %s */", vpc_emit_ctype(ty), i,
+                        g->fn == VPC_AGG_FIRST ? "first" : "last", what);
+            if (vpc_emit_has_null_flag(ty)) vpc_cw_line(w, "bool g%u_null;", i);
+            vpc_cw_line(w, "bool g%u_set;", i);
+            break;
+        }
+        }
+    }
+}
+
+void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_cw_comment(w, "%s: a run of the pattern (a partial match)", n);
+    vpc_cw_open(w, "typedef struct pr_%s", n);
+    vpc_cw_line(w, "vp_run h;");
+    vpc_cw_line(w, "vp_arena own; /* strings of the bound events */");
+    for (uint32_t a = 0; a < p->naliases; a++) {
+        vpc_palias *al = &p->aliases[a];
+        vpc_cw_line(w, "%s b%u; /* %s%s */", al->row->cname, a, al->name ? al->name->name : "the last step",
+                    al->kleene ? ": its last event" : "");
+        vpc_cw_line(w, "bool k%u; /* bound */", a);
+    }
+    if (p->exhaustive >= 0) {
+        vpc_cw_line(w, "vp_vec xc; /* the exhaustive step's candidates, in arrival order */");
+        vpc_cw_line(w, "vp_vec xa; /* per candidate: bit j set when candidate j may follow it */");
+    }
+    agg_fields(E, p);
+    vpc_cw_close(w, F(" pr_%s;", n));
+    if (p->exhaustive >= 0) {
+        vpc_cw_line(w, "#define XMAX 64 /* candidates per run: one word of edges each */");
+        vpc_cw_line(w, "#define XMATCH 10000 /* match rows per completion (LANGUAGE.md §5.3) */");
+        vpc_cw_line(w, "static int32_t p_%s_cx, p_%s_cm; /* counters: candidates dropped, matches cut */", n, n);
+    }
+    vpc_cw_line(w, "static vp_runs *p_%s;", n);
+    vpc_cw_line(w, "static int64_t p_%s_clock = INT64_MIN; /* the stream clock */", n);
+    vpc_cw_line(w, "static vp_key p_%s_key;", n);
+    vpc_cw_line(w, "static pr_%s p_%s_none; /* nothing bound: predicates of a run about to start */", n, n);
+    vpc_cw_blank(w);
+}
+
+/* ---- reading bindings (emit_expr.c) ---- */
+
+vpc_cval vpc_emit_binding(vpc_emitter *E, uint32_t alias, uint32_t field)
+{
+    VPC_ASSERT(E->pat && E->run);
+    vpc_row *r = E->pat->aliases[alias].row;
+    vpc_rfield *f = &r->fields[field];
+    if (E->self_row && (int32_t)alias == E->self_alias) { /* the previous element: always there */
+        const char *v = F("%sf_%s", E->self_row, f->name->name);
+        if (!vpc_emit_has_null_flag(f->ty)) return (vpc_cval){VPC_TY_DYN, v, NULL};
+        return (vpc_cval){f->ty, v, F("%sn_%s", E->self_row, f->name->name)};
+    }
+    const char *b = F("%s->b%u.", E->run, alias);
+    const char *k = F("%s->k%u", E->run, alias);
+    if (!vpc_emit_has_null_flag(f->ty))
+        return (vpc_cval){VPC_TY_DYN, F("(%s ? %sf_%s : vp_null())", k, b, f->name->name), NULL};
+    return (vpc_cval){f->ty, F("%sf_%s", b, f->name->name), F("(!%s || %sn_%s)", k, b, f->name->name)};
+}
+
+/* ---- per-step functions ---- */
+
+static const char *term_fn(vpc_emitter *E, vpc_stream *st, const char *kind, uint32_t j, uint32_t t)
+{
+    return F("%s_%s_%u_%u", kind, st->name->name, j, t);
+}
+
+/* pt_: a term's conditions on candidate r0 with the run's bindings. */
+static void emit_pred(vpc_emitter *E, vpc_stream *st, vpc_pterm *t, const char *name)
+{
+    vpc_cw *w = E->w;
+    vpc_cw_open(w, "static bool %s(vp_ctx *ctx, const pr_%s *run, const %s *r0)", name, st->name->name,
+                t->row->cname);
+    vpc_cw_line(w, "(void)ctx;");
+    vpc_cw_line(w, "(void)run;");
+    vpc_cw_line(w, "(void)r0;");
+    E->row = "r0->";
+    E->rowlayout = t->row;
+    E->run = "run";
+    for (uint32_t i = 0; i < t->nconds; i++) {
+        vpc_cval c = vpc_emit_user_expr(E, t->conds[i]);
+        vpc_cw_line(w, "if (!%s) return false;", vpc_emit_truth(E, c));
+    }
+    vpc_cw_line(w, "return true;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* Updates the aggregates of binding a from its (owned) event at `src`
+ * (a prefix such as "run->b0."). */
+static void emit_agg_update(vpc_emitter *E, vpc_pplan *p, uint32_t a, const char *src)
+{
+    vpc_cw *w = E->w;
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        vpc_pagg *g = &p->aggs[i];
+        if (g->alias != a) continue;
+        if (g->fn == VPC_AGG_COUNT) {
+            vpc_cw_line(w, "run->g%u++;", i);
+            continue;
+        }
+        vpc_rfield *f = &p->aliases[a].row->fields[g->field];
+        const char *v = F("%sf_%s", src, f->name->name);
+        if (g->fn == VPC_AGG_FIRST || g->fn == VPC_AGG_LAST) {
+            vpc_cw_open(w, g->fn == VPC_AGG_FIRST ? F("if (!run->g%u_set)", i) : "");
+            vpc_cw_line(w, "run->g%u = %s;", i, v);
+            if (vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "run->g%u_null = %sn_%s;", i, src, f->name->name);
+            vpc_cw_line(w, "run->g%u_set = true;", i);
+            vpc_cw_close(w, NULL);
+            continue;
+        }
+        /* numeric aggregates skip null and non-numeric values */
+        if (f->ty == VPC_TY_INT || f->ty == VPC_TY_FLOAT) {
+            vpc_cw_open(w, "if (!%sn_%s)", src, f->name->name);
+            vpc_cw_line(w, "double v = (double)%s;", v);
+        } else if (f->ty == VPC_TY_DYN) {
+            vpc_cw_open(w, "if (%s.tag == VP_INT || %s.tag == VP_FLOAT)", v, v);
+            vpc_cw_line(w, "double v = %s.tag == VP_INT ? (double)%s.u.i : %s.u.f;", v, v, v);
+        } else {
+            continue;
+        }
+        switch (g->fn) {
+        case VPC_AGG_SUM: vpc_cw_line(w, "run->g%u += v;", i); break;
+        case VPC_AGG_AVG:
+            vpc_cw_line(w, "run->g%u += v;", i);
+            vpc_cw_line(w, "run->g%u_n++;", i);
+            break;
+        default:
+            vpc_cw_line(w, "if (!run->g%u_has || v %s run->g%u) run->g%u = v;", i, g->fn == VPC_AGG_MIN ? "<" : ">",
+                        i, i);
+            vpc_cw_line(w, "run->g%u_has = true;", i);
+            break;
+        }
+        vpc_cw_close(w, NULL);
+    }
+}
+
+/* pa_: step j's term t takes r0: bind, move, then pf_ decides. */
+static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    vpc_pstep *s = &p->steps[j];
+    vpc_pterm *term = &s->terms[t];
+    const char *n = st->name->name;
+    vpc_cw_open(w, "static void %s(vp_ctx *ctx, pr_%s *run, const %s *r0)", term_fn(E, st, "pa", j, t), n,
+                term->row->cname);
+    if (s->exhaustive) {
+        vpc_cw_comment(w, "a new candidate: its edges from every earlier one (the chain predicate)");
+        vpc_cw_open(w, "if (run->xc.n >= XMAX)");
+        vpc_cw_line(w, "vp_count(ctx, p_%s_cx, 1);", n);
+        vpc_cw_line(w, "return;");
+        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "%s *c = vp_vec_push(&run->xc, (int64_t)sizeof(%s), XMAX);", term->row->cname, term->row->cname);
+        vpc_cw_line(w, "uint64_t *adj = vp_vec_push(&run->xa, (int64_t)sizeof(uint64_t), XMAX);");
+        vpc_cw_line(w, "*c = *r0;");
+        vpc_emit_own_row(E, term->row, "c->", "&run->own");
+        vpc_cw_line(w, "*adj = 0;");
+        vpc_cw_line(w, "int64_t m = run->xc.n - 1;");
+        vpc_cw_line(w, "const %s *cs = (const %s *)run->xc.p;", term->row->cname, term->row->cname);
+        vpc_cw_line(w, "uint64_t *as = (uint64_t *)run->xa.p;");
+        vpc_cw_line(w, "for (int64_t i = 0; i < m; i++)");
+        vpc_cw_line(w, "    if (px_%s(ctx, run, &cs[i], c)) as[i] |= (uint64_t)1 << m;", n);
+        vpc_cw_line(w, "run->b%d = *c;", term->alias);
+        vpc_cw_line(w, "run->k%d = true;", term->alias);
+    } else if (term->alias >= 0) {
+        uint32_t a = (uint32_t)term->alias;
+        vpc_cw_line(w, "run->b%u = *r0;", a);
+        vpc_cw_line(w, "run->k%u = true;", a);
+        vpc_emit_own_row(E, term->row, F("run->b%u.", a), "&run->own");
+        emit_agg_update(E, p, a, F("run->b%u.", a));
+    }
+    if (kleene(s)) {
+        vpc_cw_line(w, "if (run->h.pos == %u && run->h.cnt > 0) run->h.cnt++;", j);
+        vpc_cw_line(w, "else run->h.pos = %u, run->h.cnt = 1;", j);
+    } else if (s->kind == VPC_PS_AND) {
+        vpc_cw_line(w, "run->h.mask |= %uu;", 1u << t);
+        vpc_cw_line(w, "if (run->h.mask == 3u) run->h.pos = %u, run->h.cnt = 0, run->h.mask = 0;", j + 1);
+        vpc_cw_line(w, "else run->h.pos = %u;", j);
+    } else {
+        vpc_cw_line(w, "run->h.pos = %u;", j + 1);
+        vpc_cw_line(w, "run->h.cnt = 0;");
+    }
+    vpc_cw_line(w, "pf_%s(ctx, run, r0->time);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* pf_: after a step took an event at time t. */
+static void emit_after(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_cw_comment(w, "%s: a run that took an event completes, waits for its deadline, emits and goes on, or waits",
+                   n);
+    vpc_cw_open(w, "static void pf_%s(vp_ctx *ctx, pr_%s *run, int64_t t)", n, n);
+    vpc_cw_open(w, "if (run->h.pos == %u)", p->nsteps);
+    if (p->ntrailing) {
+        vpc_cw_line(w, "vp_runs_wait(p_%s, &run->h, run->h.t0 + %lldLL); /* no NOT until then: a match */", n,
+                    (long long)p->within);
+    } else {
+        vpc_cw_line(w, "pm_%s(ctx, run, t);", n);
+        vpc_cw_line(w, "vp_runs_kill(p_%s, &run->h);", n);
+    }
+    vpc_cw_line(w, "return;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_comment(w, "only optional steps left (or a repeating one): a match, and the run goes on");
+    vpc_cw_line(w, "bool more = run->h.cnt > 0; /* the Kleene step at pos took an event */");
+    vpc_cw_line(w, "bool emits = false;");
+    vpc_cw_open(w, "switch (run->h.pos)");
+    for (uint32_t j = 0; j < p->nsteps; j++) {
+        bool fresh = rest_optional(p, j), going = rest_optional(p, j + 1) && kleene(&p->steps[j]);
+        if (!fresh && !going) continue;
+        vpc_cw_line(w, "case %u: emits = %s; break;", j,
+                    fresh && going ? "true" : fresh ? "!more" : "more");
+    }
+    vpc_cw_line(w, "default: break;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "(void)more;");
+    vpc_cw_line(w, "if (emits) pm_%s(ctx, run, t);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* pm_: the match row of a run, at time t, through the stream's operators. */
+static void emit_match(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    vpc_row *m = p->match;
+    const char *n = st->name->name;
+    vpc_cw_open(w, "static void %s_%s(vp_ctx *ctx, const pr_%s *run, int64_t t)", p->exhaustive >= 0 ? "pm1" : "pm",
+                n, n);
+    vpc_cw_line(w, "%s m = {0};", m->cname);
+    vpc_cw_line(w, "m.time = t;");
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        vpc_rfield *f = &m->fields[i];
+        const char *fn = f->name->name;
+        bool flag = vpc_emit_has_null_flag(f->ty);
+        if (f->part >= 0) {
+            vpc_rfield *src = &p->aliases[f->part].row->fields[f->pfield];
+            if (flag) {
+                vpc_cw_line(w, "m.f_%s = run->b%d.f_%s;", fn, f->part, src->name->name);
+                vpc_cw_line(w, "m.n_%s = !run->k%d || run->b%d.n_%s;", fn, f->part, f->part, src->name->name);
+            } else {
+                vpc_cw_line(w, "m.f_%s = run->k%d ? run->b%d.f_%s : vp_null();", fn, f->part, f->part,
+                            src->name->name);
+            }
+            continue;
+        }
+        uint32_t g = 0;
+        while (g < p->naggs && p->aggs[g].mfield != i) g++;
+        VPC_ASSERT(g < p->naggs);
+        switch (p->aggs[g].fn) {
+        case VPC_AGG_COUNT: vpc_cw_line(w, "m.f_%s = run->g%u;", fn, g); break;
+        case VPC_AGG_SUM: vpc_cw_line(w, "m.f_%s = run->g%u;", fn, g); break;
+        case VPC_AGG_AVG:
+            vpc_cw_line(w, "m.f_%s = run->g%u_n ? run->g%u / (double)run->g%u_n : 0.0;", fn, g, g, g);
+            vpc_cw_line(w, "m.n_%s = run->g%u_n == 0;", fn, g);
+            break;
+        case VPC_AGG_MIN:
+        case VPC_AGG_MAX:
+            vpc_cw_line(w, "m.f_%s = run->g%u;", fn, g);
+            vpc_cw_line(w, "m.n_%s = !run->g%u_has;", fn, g);
+            break;
+        default:
+            if (flag) {
+                vpc_cw_line(w, "m.f_%s = run->g%u;", fn, g);
+                vpc_cw_line(w, "m.n_%s = !run->g%u_set || run->g%u_null;", fn, g, g);
+            } else {
+                vpc_cw_line(w, "m.f_%s = run->g%u_set ? run->g%u : vp_null();", fn, g, g);
+            }
+            break;
+        }
+    }
+    if (st->nconsumers) {
+        vpc_cw_comment(w, "rows handed on keep their strings in scratch memory: the run's are recycled");
+        vpc_emit_own_row(E, m, "m.", "NULL");
+    }
+    vpc_cw_line(w, "st_%s(ctx, &m);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* Kills the run when r0 (input k) matches a negation in nots[0..nn). */
+static void emit_nots(vpc_emitter *E, vpc_stream *st, vpc_pterm *nots, uint32_t nn, uint32_t k, const char *kind,
+                      uint32_t j)
+{
+    for (uint32_t t = 0; t < nn; t++)
+        if (term_reads(&nots[t], k))
+            vpc_cw_line(E->w, "if (%s(ctx, run, r0)) { vp_runs_kill(p_%s, &run->h); return; }",
+                        term_fn(E, st, kind, j, t), st->name->name);
+}
+
+/* The candidates of a run at `from` for a row of input k: the first
+ * mandatory step, then the optional ones before it, nearest first. */
+static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k)
+{
+    vpc_pplan *p = st->pat;
+    uint32_t m = mandatory_from(p, from);
+    uint32_t order[64], no = 0;
+    if (m < p->nsteps) order[no++] = m;
+    for (uint32_t j = from; j < m && no < 64; j++) order[no++] = j;
+    for (uint32_t i = 0; i < no; i++) {
+        vpc_pstep *s = &p->steps[order[i]];
+        for (uint32_t t = 0; t < s->nterms; t++)
+            if (term_reads(&s->terms[t], k))
+                vpc_cw_line(E->w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
+                            term_fn(E, st, "pt", order[i], t), term_fn(E, st, "pa", order[i], t));
+    }
+}
+
+/* The negations of the gaps a run at `from` crosses before its next
+ * mandatory step. */
+static void emit_gap_nots(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k)
+{
+    vpc_pplan *p = st->pat;
+    uint32_t m = mandatory_from(p, from);
+    for (uint32_t j = from; j <= m && j < p->nsteps; j++) emit_nots(E, st, p->steps[j].nots, p->steps[j].nnots, k, "pn", j);
+}
+
+/* pv_: one run meets a row of input k (LANGUAGE.md §5.2 1b-1d). */
+static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_cw_open(w, "static void pv_%s_%u(vp_ctx *ctx, pr_%s *run, const %s *r0)", n, k, n, st->inputs[k].row->cname);
+    emit_nots(E, st, p->nots, p->nnots, k, "pg", 0);
+    vpc_cw_open(w, "switch (run->h.pos)");
+    for (uint32_t j = 0; j < p->nsteps; j++) {
+        vpc_pstep *s = &p->steps[j];
+        vpc_cw_line(w, "case %u:", j);
+        w->indent++;
+        if (kleene(s)) {
+            vpc_cw_open(w, "if (run->h.cnt > 0)");
+            emit_gap_nots(E, st, j + 1, k);
+            emit_candidates(E, st, j + 1, k);
+            for (uint32_t t = 0; t < s->nterms; t++)
+                if (term_reads(&s->terms[t], k))
+                    vpc_cw_line(w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
+                                term_fn(E, st, "pt", j, t), term_fn(E, st, "pa", j, t));
+            vpc_cw_line(w, "return;");
+            vpc_cw_close(w, NULL);
+        } else if (s->kind == VPC_PS_AND) {
+            vpc_cw_open(w, "if (run->h.mask)");
+            for (uint32_t t = 0; t < s->nterms; t++)
+                if (term_reads(&s->terms[t], k))
+                    vpc_cw_line(w, "if (!(run->h.mask & %uu) && %s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
+                                1u << t, term_fn(E, st, "pt", j, t), term_fn(E, st, "pa", j, t));
+            vpc_cw_line(w, "return;");
+            vpc_cw_close(w, NULL);
+        }
+        emit_gap_nots(E, st, j, k);
+        emit_candidates(E, st, j, k);
+        vpc_cw_line(w, "return;");
+        w->indent--;
+    }
+    vpc_cw_line(w, "default: /* waiting for the trailing NOT's deadline */");
+    w->indent++;
+    emit_nots(E, st, p->trailing, p->ntrailing, k, "pz", 0);
+    vpc_cw_line(w, "return;");
+    w->indent--;
+    vpc_cw_close(w, NULL);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* The key of a row of input k into p_<S>_key; false when it has none. */
+static bool emit_key(vpc_emitter *E, vpc_stream *st, uint32_t k, bool starting)
+{
+    vpc_pplan *p = st->pat;
+    vpc_row *r = st->inputs[k].row;
+    vpc_cval v;
+    E->row = "r0->";
+    E->rowlayout = r;
+    if (p->partitioned) {
+        vpc_rfield *f = &r->fields[p->pfield[k]];
+        v = vpc_emit_has_null_flag(f->ty) ? (vpc_cval){f->ty, F("r0->f_%s", f->name->name), F("r0->n_%s", f->name->name)}
+                                          : (vpc_cval){VPC_TY_DYN, F("r0->f_%s", f->name->name), NULL};
+    } else if (starting) {
+        vpc_rfield *f = &r->fields[p->key_field];
+        v = vpc_emit_has_null_flag(f->ty) ? (vpc_cval){f->ty, F("r0->f_%s", f->name->name), F("r0->n_%s", f->name->name)}
+                                          : (vpc_cval){VPC_TY_DYN, F("r0->f_%s", f->name->name), NULL};
+    } else {
+        vpc_expr *key = NULL;
+        for (uint32_t j = 0; j < p->nsteps && !key; j++) {
+            for (uint32_t t = 0; j > 0 && t < p->steps[j].nterms; t++)
+                if (term_reads(&p->steps[j].terms[t], k)) key = p->steps[j].terms[t].key;
+            for (uint32_t t = 0; t < p->steps[j].nnots && !key; t++)
+                if (term_reads(&p->steps[j].nots[t], k)) key = p->steps[j].nots[t].key;
+        }
+        for (uint32_t t = 0; t < p->ntrailing && !key; t++)
+            if (term_reads(&p->trailing[t], k)) key = p->trailing[t].key;
+        for (uint32_t t = 0; t < p->nnots && !key; t++)
+            if (term_reads(&p->nots[t], k)) key = p->nots[t].key;
+        if (!key) return false;
+        v = vpc_emit_expr(E, key);
+    }
+    vpc_cw_line(E->w, "p_%s_key.n = 0;", st->name->name);
+    vpc_cw_line(E->w, "vp_key_add(&p_%s_key, %s);", st->name->name, vpc_emit_box(E, v));
+    return true;
+}
+
+static const char *part_of(vpc_emitter *E, vpc_stream *st, uint32_t k, bool add, bool starting)
+{
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    if (!p->partitioned && !p->keyed) return F("vp_runs_part(p_%s, NULL, %s)", n, add ? "true" : "false");
+    if (!emit_key(E, st, k, starting)) return "-1";
+    return F("vp_runs_part(p_%s, &p_%s_key, %s)", n, n, add ? "true" : "false");
+}
+
+/* ps_: a row of input k that can begin the pattern starts one run. */
+static void emit_start(vpc_emitter *E, vpc_stream *st, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_cw_open(w, "static void ps_%s_%u(vp_ctx *ctx, const %s *r0)", n, k, st->inputs[k].row->cname);
+    vpc_cw_line(w, "const pr_%s *none = &p_%s_none;", n, n);
+    uint32_t m = mandatory_from(p, 0);
+    uint32_t order[64], no = 0;
+    if (m < p->nsteps) order[no++] = m;
+    for (uint32_t j = 0; j < m && no < 64; j++) order[no++] = j;
+    for (uint32_t i = 0; i < no; i++) {
+        vpc_pstep *s = &p->steps[order[i]];
+        for (uint32_t t = 0; t < s->nterms; t++) {
+            if (!term_reads(&s->terms[t], k)) continue;
+            vpc_cw_open(w, "if (%s(ctx, none, r0))", term_fn(E, st, "pt", order[i], t));
+            vpc_cw_line(w, "int32_t part = %s;", part_of(E, st, k, true, true));
+            vpc_cw_line(w, "if (part < 0) return;");
+            vpc_cw_line(w, "pr_%s *run = (pr_%s *)vp_runs_start(p_%s, part, r0->time);", n, n, n);
+            vpc_cw_line(w, "vp_run h = run->h;");
+            vpc_cw_line(w, "vp_arena own = run->own;");
+            if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = run->xc, xa = run->xa;");
+            vpc_cw_line(w, "*run = p_%s_none; /* nothing bound */", n);
+            vpc_cw_line(w, "run->h = h;");
+            vpc_cw_line(w, "run->own = own;");
+            if (p->exhaustive >= 0) {
+                vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
+                vpc_cw_line(w, "run->xc.n = run->xa.n = 0;");
+            }
+            vpc_cw_line(w, "vp_arena_clear(&run->own);");
+            vpc_cw_line(w, "%s(ctx, run, r0);", term_fn(E, st, "pa", order[i], t));
+            vpc_cw_line(w, "return;");
+            vpc_cw_close(w, NULL);
+        }
+    }
+    vpc_cw_line(w, "(void)none;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+static bool input_starts(const vpc_pplan *p, uint32_t k)
+{
+    uint32_t m = mandatory_from(p, 0);
+    for (uint32_t j = 0; j <= m && j < p->nsteps; j++)
+        for (uint32_t t = 0; t < p->steps[j].nterms; t++)
+            if (term_reads(&p->steps[j].terms[t], k)) return true;
+    return false;
+}
+
+static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    bool visits = input_visits(p, k), starts = input_starts(p, k);
+    if (visits) emit_visit(E, st, k);
+    if (starts) emit_start(E, st, k);
+    vpc_cw_comment(w, "%s: a %s row reaches the pattern", n, st->inputs[k].alias->name);
+    vpc_cw_open(w, "static void %s(vp_ctx *ctx, const %s *r0)", vpc_emit_entry(E, st, k), st->inputs[k].row->cname);
+    vpc_cw_line(w, "if (r0->time > p_%s_clock) p_%s_clock = r0->time;", n, n);
+    vpc_cw_line(w, "int64_t clock = p_%s_clock;", n);
+    if (p->ntrailing) vpc_cw_line(w, "pc_%s(ctx, clock);", n);
+    if (p->within >= 0) {
+        vpc_cw_comment(w, "expired runs, oldest created first (those behind a younger one go when visited)");
+        vpc_cw_line(w, "for (vp_run *h; (h = vp_runs_oldest(p_%s)) && !h->waiting && clock - h->t0 > %lldLL;)", n,
+                    (long long)p->within);
+        vpc_cw_line(w, "    vp_runs_kill(p_%s, h);", n);
+    }
+    if (visits) {
+        const char *part = part_of(E, st, k, false, false);
+        vpc_cw_open(w, "for (vp_run *h = vp_runs_first(p_%s, %s), *next; h; h = next)", n, part);
+        vpc_cw_line(w, "next = vp_runs_next(p_%s, h);", n);
+        if (p->within >= 0)
+            vpc_cw_line(w, "if (!h->waiting && clock - h->t0 > %lldLL) { vp_runs_kill(p_%s, h); continue; }",
+                        (long long)p->within, n);
+        vpc_cw_line(w, "pv_%s_%u(ctx, (pr_%s *)h, r0);", n, k, n);
+        vpc_cw_close(w, NULL);
+    }
+    if (starts) vpc_cw_line(w, "ps_%s_%u(ctx, r0);", n, k);
+    vpc_cw_line(w, "(void)clock;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* pc_: runs waiting for a trailing NOT whose deadline is before `clock`
+ * match, at their deadline (LANGUAGE.md §5.4). */
+static void emit_confirm(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    const char *n = st->name->name;
+    vpc_cw_open(w, "static void pc_%s(vp_ctx *ctx, int64_t clock)", n);
+    vpc_cw_open(w, "for (vp_run *h; (h = vp_runs_due(p_%s, clock));)", n);
+    vpc_cw_line(w, "pm_%s(ctx, (pr_%s *)h, h->deadline);", n, n);
+    vpc_cw_line(w, "vp_runs_kill(p_%s, h);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* px_: the chain predicate between candidates prev and next. */
+static void emit_chain_pred(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    vpc_pterm *t = &p->steps[p->exhaustive].terms[0];
+    const char *rn = t->row->cname;
+    vpc_cw_open(w, "static bool px_%s(vp_ctx *ctx, const pr_%s *run, const %s *prev, const %s *r0)", st->name->name,
+                st->name->name, rn, rn);
+    vpc_cw_line(w, "(void)ctx;");
+    vpc_cw_line(w, "(void)run;");
+    vpc_cw_line(w, "(void)prev;");
+    E->row = "r0->";
+    E->rowlayout = t->row;
+    E->run = "run";
+    E->self_alias = t->alias;
+    E->self_row = "prev->";
+    for (uint32_t i = 0; i < t->nchain; i++) {
+        vpc_cval c = vpc_emit_user_expr(E, t->chain[i]);
+        vpc_cw_line(w, "if (!%s) return false;", vpc_emit_truth(E, c));
+    }
+    E->self_row = NULL;
+    vpc_cw_line(w, "return true;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* pm_ of a pattern with an exhaustive step: one match row per valid
+ * subsequence of its candidates (consecutive pairs joined by an edge), in
+ * lexicographic order of candidate index, at most XMATCH (the rest counted).
+ * While the run is still in the step (a final step taking a candidate) only
+ * the subsequences ending with the newest candidate. */
+static void emit_enumerate(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_pterm *t = &p->steps[p->exhaustive].terms[0];
+    uint32_t a = (uint32_t)t->alias;
+    const char *rn = t->row->cname;
+    vpc_cw_comment(w, "%s: the subsequences of the exhaustive step, depth first", n);
+    vpc_cw_open(w, "static void pw_%s(vp_ctx *ctx, pr_%s *run, int64_t t, int32_t *path, int32_t d, uint64_t reach, "
+                   "int64_t end, int64_t *left)", n, n);
+    vpc_cw_line(w, "const %s *cs = (const %s *)run->xc.p;", rn, rn);
+    vpc_cw_line(w, "const uint64_t *as = (const uint64_t *)run->xa.p;");
+    vpc_cw_line(w, "int32_t last = path[d - 1];");
+    vpc_cw_open(w, "if (end < 0 || last == end)");
+    vpc_cw_line(w, "if (*left <= 0) return;");
+    vpc_cw_line(w, "(*left)--;");
+    vpc_cw_line(w, "run->b%u = cs[last];", a);
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        if (p->aggs[i].alias != a) continue;
+        if (p->aggs[i].fn != VPC_AGG_FIRST && p->aggs[i].fn != VPC_AGG_LAST) vpc_cw_line(w, "run->g%u = 0;", i);
+        if (p->aggs[i].fn == VPC_AGG_AVG) vpc_cw_line(w, "run->g%u_n = 0;", i);
+        if (p->aggs[i].fn == VPC_AGG_MIN || p->aggs[i].fn == VPC_AGG_MAX) vpc_cw_line(w, "run->g%u_has = false;", i);
+        if (p->aggs[i].fn == VPC_AGG_FIRST || p->aggs[i].fn == VPC_AGG_LAST) vpc_cw_line(w, "run->g%u_set = false;", i);
+    }
+    vpc_cw_open(w, "for (int32_t x = 0; x < d; x++)");
+    vpc_cw_line(w, "const %s *e = &cs[path[x]];", rn);
+    vpc_cw_line(w, "(void)e;");
+    emit_agg_update(E, p, a, "e->");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "pm1_%s(ctx, run, t);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_open(w, "for (int32_t j = last + 1; j < (int32_t)run->xc.n && *left > 0; j++)");
+    vpc_cw_open(w, "if ((as[last] >> j & 1) && (reach >> j & 1))");
+    vpc_cw_line(w, "path[d] = j;");
+    vpc_cw_line(w, "pw_%s(ctx, run, t, path, d + 1, reach, end, left);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_close(w, NULL);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+
+    vpc_cw_open(w, "static void pm_%s(vp_ctx *ctx, pr_%s *run, int64_t t)", n, n);
+    vpc_cw_line(w, "int64_t m = run->xc.n;");
+    vpc_cw_open(w, "if (m == 0)");
+    vpc_cw_line(w, "pm1_%s(ctx, run, t); /* the step took nothing */", n);
+    vpc_cw_line(w, "return;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "const uint64_t *as = (const uint64_t *)run->xa.p;");
+    vpc_cw_line(w, "int64_t end = run->h.pos == %d ? m - 1 : -1;", p->exhaustive);
+    vpc_cw_comment(w, "the candidates that can reach `end`, and how many subsequences there are");
+    vpc_cw_line(w, "uint64_t reach = m == 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;");
+    vpc_cw_line(w, "int64_t cnt[XMAX], total = 0;");
+    vpc_cw_open(w, "if (end >= 0)");
+    vpc_cw_line(w, "reach = (uint64_t)1 << end;");
+    vpc_cw_line(w, "for (int64_t i = end - 1; i >= 0; i--)");
+    vpc_cw_line(w, "    if (as[i] & reach) reach |= (uint64_t)1 << i;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_open(w, "for (int64_t i = m - 1; i >= 0; i--)");
+    vpc_cw_line(w, "cnt[i] = (end < 0 || i == end) ? 1 : 0;");
+    vpc_cw_line(w, "for (int64_t j = i + 1; j < m; j++)");
+    vpc_cw_line(w, "    if ((as[i] >> j & 1) && (reach >> j & 1)) cnt[i] = vp_sat_add(cnt[i], cnt[j]);");
+    vpc_cw_line(w, "if (reach >> i & 1) total = vp_sat_add(total, cnt[i]);");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "%s keep = run->b%u;", rn, a);
+    vpc_cw_line(w, "int32_t path[XMAX];");
+    vpc_cw_line(w, "int64_t left = XMATCH;");
+    vpc_cw_open(w, "for (int32_t s = 0; s < (int32_t)m && left > 0; s++)");
+    vpc_cw_line(w, "if (!(reach >> s & 1)) continue;");
+    vpc_cw_line(w, "path[0] = s;");
+    vpc_cw_line(w, "pw_%s(ctx, run, t, path, 1, reach, end, &left);", n);
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "if (total > XMATCH) vp_count(ctx, p_%s_cm, total - XMATCH);", n);
+    vpc_cw_line(w, "run->b%u = keep;", a);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+void vpc_emit_pattern_entries(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    vpc_emit_stream_comment(E, st);
+    E->pat = p;
+    E->depth = "0";
+    vpc_cw_line(w, "static void pm_%s(vp_ctx *ctx, %spr_%s *run, int64_t t);", n, p->exhaustive >= 0 ? "" : "const ", n);
+    if (p->exhaustive >= 0) emit_chain_pred(E, st);
+    vpc_cw_line(w, "static void pf_%s(vp_ctx *ctx, pr_%s *run, int64_t t);", n, n);
+    for (uint32_t j = 0; j < p->nsteps; j++)
+        for (uint32_t t = 0; t < p->steps[j].nterms; t++) {
+            emit_pred(E, st, &p->steps[j].terms[t], term_fn(E, st, "pt", j, t));
+            emit_take(E, st, j, t);
+        }
+    for (uint32_t j = 0; j < p->nsteps; j++)
+        for (uint32_t t = 0; t < p->steps[j].nnots; t++) emit_pred(E, st, &p->steps[j].nots[t], term_fn(E, st, "pn", j, t));
+    for (uint32_t t = 0; t < p->ntrailing; t++) emit_pred(E, st, &p->trailing[t], term_fn(E, st, "pz", 0, t));
+    for (uint32_t t = 0; t < p->nnots; t++) emit_pred(E, st, &p->nots[t], term_fn(E, st, "pg", 0, t));
+    emit_match(E, st);
+    if (p->exhaustive >= 0) emit_enumerate(E, st);
+    emit_after(E, st);
+    if (p->ntrailing) emit_confirm(E, st);
+    for (uint32_t k = 0; k < st->ninputs; k++) emit_entry(E, st, k);
+    E->pat = NULL;
+    E->run = NULL;
+}
+
+void vpc_emit_pattern_init(vpc_emitter *E)
+{
+    for (uint32_t i = 0; i < E->prog->nstreams; i++) {
+        vpc_stream *st = E->prog->streams[i];
+        if (!st->pat) continue;
+        vpc_cw_line(E->w, "p_%s = vp_runs_new(ctx, \"%s\", (int64_t)sizeof(pr_%s), %s, %lldLL, %lldLL);",
+                    st->name->name, st->name->name, st->name->name,
+                    st->pat->partitioned || st->pat->keyed ? "true" : "false", (long long)st->pat->max_runs,
+                    (long long)E->prog->max_partitions);
+        if (st->pat->exhaustive >= 0) {
+            vpc_cw_line(E->w, "p_%s_cx = vp_counter(ctx, \"stream %s: candidates dropped: exhaustive Kleene step limit (64 per run)\");",
+                        st->name->name, st->name->name);
+            vpc_cw_line(E->w, "p_%s_cm = vp_counter(ctx, \"stream %s: matches cut: limit per completion (10000)\");",
+                        st->name->name, st->name->name);
+        }
+    }
+}
+
+void vpc_emit_pattern_end(vpc_emitter *E, vpc_stream *st)
+{
+    if (st->pat->ntrailing) vpc_cw_line(E->w, "pc_%s(ctx, INT64_MAX); /* trailing NOTs are confirmed */", st->name->name);
+}
+
+void vpc_emit_pattern_fini(vpc_emitter *E)
+{
+    vpc_cw *w = E->w;
+    for (uint32_t i = 0; i < E->prog->nstreams; i++) {
+        vpc_stream *st = E->prog->streams[i];
+        if (!st->pat) continue;
+        const char *n = st->name->name;
+        vpc_cw_open(w, "for (int32_t i = 0; i < vp_runs_nslots(p_%s); i++)", n);
+        vpc_cw_line(w, "pr_%s *run = (pr_%s *)vp_runs_slot(p_%s, i);", n, n, n);
+        vpc_cw_line(w, "vp_arena_free(&run->own);");
+        if (st->pat->exhaustive >= 0) {
+            vpc_cw_line(w, "vp_vec_free(&run->xc);");
+            vpc_cw_line(w, "vp_vec_free(&run->xa);");
+        }
+        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "vp_runs_free(p_%s);", n);
+        vpc_cw_line(w, "vp_key_free(&p_%s_key);", n);
+    }
+}
