@@ -187,7 +187,8 @@ static void emit_agg_update(vpc_emitter *E, vpc_pplan *p, uint32_t a, const char
         vpc_rfield *f = &p->aliases[a].row->fields[g->field];
         const char *v = F("%sf_%s", src, f->name->name);
         if (g->fn == VPC_AGG_FIRST || g->fn == VPC_AGG_LAST) {
-            vpc_cw_open(w, g->fn == VPC_AGG_FIRST ? F("if (!run->g%u_set)", i) : "");
+            if (g->fn == VPC_AGG_FIRST) vpc_cw_open(w, "if (!run->g%u_set)", i);
+            else vpc_cw_block(w);
             vpc_cw_line(w, "run->g%u = %s;", i, v);
             if (vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "run->g%u_null = %sn_%s;", i, src, f->name->name);
             vpc_cw_line(w, "run->g%u_set = true;", i);
