@@ -34,6 +34,8 @@
 
 #include "pd.h"
 
+#include "../difftool/proc.h"
+
 void print_row(FILE *f, const char *mark, const outrow *o)
 {
     fprintf(f, "%s{\"stream\":\"M\"", mark);
@@ -152,46 +154,6 @@ void print_diff(FILE *f, const output *exp, const output *got)
 
 /* ---- running vpc ---- */
 
-static int run(char **argv, const char *out, const char *err)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0) _exit(126);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-}
-
-static void cat(FILE *to, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, to);
-    fclose(f);
-}
-
-static char dir[64];
-static char *path(const char *name)
-{
-    static char bufs[8][128];
-    static int k;
-    char *b = bufs[k++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
-    return b;
-}
-
 /* Runs the program one way and compares with the reference; prints the
  * case and returns false on any difference. */
 static bool check(uint64_t seed, const char *features, const char *how, char **argv, const output *want)
@@ -200,9 +162,9 @@ static bool check(uint64_t seed, const char *features, const char *how, char **a
     if (!got.rows) got.rows = calloc(MAX_OUT, sizeof(outrow));
     char why[4200] = "";
     got.n = 0;
-    int st = run(argv, path("out.jsonl"), path("err.txt"));
+    int st = dt_run(argv, dt_path("out.jsonl"), dt_path("err.txt"));
     if (st != 0) snprintf(why, sizeof why, "exit status %d", st);
-    else if (read_output(path("out.jsonl"), &got, why, sizeof why) >= 0) {
+    else if (read_output(dt_path("out.jsonl"), &got, why, sizeof why) >= 0) {
         int j = 0;
         while (j < got.n && j < want->n && same_row(&got.rows[j], &want->rows[j])) j++;
         if (j < got.n || j < want->n) {
@@ -213,11 +175,11 @@ static bool check(uint64_t seed, const char *features, const char *how, char **a
     if (!why[0]) return true;
     fprintf(stderr, "FAIL seed %llu (%s, features \"%s\"): %s\n--- program\n", (unsigned long long)seed, how,
             features, why);
-    cat(stderr, path("q.vpl"));
+    dt_cat(stderr, dt_path("q.vpl"));
     fputs("--- input\n", stderr);
-    cat(stderr, path("in.jsonl"));
+    dt_cat(stderr, dt_path("in.jsonl"));
     fputs("--- stderr\n", stderr);
-    cat(stderr, path("err.txt"));
+    dt_cat(stderr, dt_path("err.txt"));
     fputs("--- rows: '-' expected only, '+' produced only\n", stderr);
     print_diff(stderr, want, &got);
     fprintf(stderr, "--- end of seed %llu (rerun: pattern_diff <vpc> 1 %llu 1 '%s')\n", (unsigned long long)seed,
@@ -280,11 +242,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "pattern_diff: unknown feature in \"%s\"\n", features);
         return usage();
     }
-    snprintf(dir, sizeof dir, "/tmp/pattern_diff.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    if (!dt_mkdir("pattern_diff")) return 2;
     static shape s;
     static event ev[MAX_EVENTS];
     static output want;
@@ -296,22 +254,22 @@ int main(int argc, char **argv)
         int n;
         make_case(seed, on, &s, ev, &n, &want);
         rows += want.n;
-        FILE *f = fopen(path("q.vpl"), "w");
+        FILE *f = fopen(dt_path("q.vpl"), "w");
         if (!f) return perror("q.vpl"), 2;
         write_program(f, &s);
         fclose(f);
-        if (!(f = fopen(path("in.jsonl"), "w"))) return perror("in.jsonl"), 2;
+        if (!(f = fopen(dt_path("in.jsonl"), "w"))) return perror("in.jsonl"), 2;
         write_input(f, ev, n);
         fclose(f);
-        char *jit[] = {vpc, "run", "-w", path("q.vpl"), "--input", path("in.jsonl"), NULL};
+        char *jit[] = {vpc, "run", "-w", dt_path("q.vpl"), "--input", dt_path("in.jsonl"), NULL};
         bool ok = check(seed, features, "vpc run", jit, &want);
         if (ok && aot_every > 0 && c % aot_every == 0) {
-            char *build[] = {vpc, "build", "-w", path("q.vpl"), "-o", path("bin"), NULL};
-            char *bin[] = {path("bin"), "--input", path("in.jsonl"), NULL};
-            int st = run(build, path("out.jsonl"), path("err.txt"));
+            char *build[] = {vpc, "build", "-w", dt_path("q.vpl"), "-o", dt_path("bin"), NULL};
+            char *bin[] = {dt_path("bin"), "--input", dt_path("in.jsonl"), NULL};
+            int st = dt_run(build, dt_path("out.jsonl"), dt_path("err.txt"));
             if (st != 0) {
                 fprintf(stderr, "FAIL seed %llu: vpc build exited %d\n", (unsigned long long)seed, st);
-                cat(stderr, path("err.txt"));
+                dt_cat(stderr, dt_path("err.txt"));
                 ok = false;
             } else {
                 ok = check(seed, features, "vpc build", bin, &want);
@@ -321,8 +279,8 @@ int main(int argc, char **argv)
         failed += !ok;
     }
     const char *names[] = {"q.vpl", "in.jsonl", "out.jsonl", "err.txt", "bin"};
-    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) unlink(path(names[j]));
-    rmdir(dir);
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) unlink(dt_path(names[j]));
+    dt_rmdir();
     printf("pattern_diff: %ld seeds from %llu (%d also built AOT), features \"%s\", %ld reference rows: %s\n", seeds,
            (unsigned long long)first, aot, features, rows, failed ? "FAILED" : "all equal");
     free(want.rows);

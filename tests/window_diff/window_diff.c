@@ -41,6 +41,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../difftool/proc.h"
+
 #define MAX_EVENTS 300
 #define MAX_ITEMS 12
 #define MAX_KEYS (MAX_EVENTS + 1)
@@ -969,57 +971,17 @@ static void print_diff(FILE *f, const outrow *exp, int ne, const outrow *got, in
 
 /* ---- running vpc ---- */
 
-static int run(char **argv, const char *out, const char *err)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0) _exit(126);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-}
-
-static void cat(FILE *to, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, to);
-    fclose(f);
-}
-
-static char dir[64];
-static char *path(const char *name)
-{
-    static char bufs[8][128];
-    static int k;
-    char *b = bufs[k++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
-    return b;
-}
-
 /* Runs the program one way and compares with the model; prints the case
  * and returns false on any difference. */
 static bool check(uint64_t seed, const char *how, char **argv, const model *m)
 {
     static outrow got[MAX_OUT];
     char why[8400] = "";
-    int st = run(argv, path("out.jsonl"), path("err.txt"));
+    int st = dt_run(argv, dt_path("out.jsonl"), dt_path("err.txt"));
     int n = -1;
     if (st != 0) snprintf(why, sizeof why, "exit status %d", st);
-    else if ((n = read_output(path("out.jsonl"), got, why, sizeof why)) >= 0) {
-        counters c = read_counters(path("err.txt"));
+    else if ((n = read_output(dt_path("out.jsonl"), got, why, sizeof why)) >= 0) {
+        counters c = read_counters(dt_path("err.txt"));
         int j = 0;
         while (j < n && j < m->nout && same_row(&got[j], &m->out[j])) j++;
         if (j < n || j < m->nout) snprintf(why, sizeof why, "output differs from row %d", j + 1);
@@ -1029,11 +991,11 @@ static bool check(uint64_t seed, const char *how, char **argv, const model *m)
     }
     if (!why[0]) return true;
     fprintf(stderr, "FAIL seed %llu (%s): %s\n--- program\n", (unsigned long long)seed, how, why);
-    cat(stderr, path("q.vpl"));
+    dt_cat(stderr, dt_path("q.vpl"));
     fputs("--- input\n", stderr);
-    cat(stderr, path("in.jsonl"));
+    dt_cat(stderr, dt_path("in.jsonl"));
     fputs("--- stderr\n", stderr);
-    cat(stderr, path("err.txt"));
+    dt_cat(stderr, dt_path("err.txt"));
     fputs("--- rows: '-' expected only, '+' produced only\n", stderr);
     print_diff(stderr, m->out, m->nout, got, n > 0 ? n : 0);
     fprintf(stderr, "--- end of seed %llu\n", (unsigned long long)seed);
@@ -1050,11 +1012,7 @@ int main(int argc, char **argv)
     long seeds = argc > 2 ? atol(argv[2]) : 150;
     uint64_t first = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
     long aot_every = argc > 4 ? atol(argv[4]) : 10;
-    snprintf(dir, sizeof dir, "/tmp/window_diff.XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    if (!dt_mkdir("window_diff")) return 2;
     static model m;
     m.win = calloc(MAX_WINDOWS, sizeof(window));
     m.out = calloc(MAX_OUT, sizeof(outrow));
@@ -1067,24 +1025,24 @@ int main(int argc, char **argv)
         shape p;
         gen_shape(&p);
         int n = gen_events(&p, ev);
-        FILE *f = fopen(path("q.vpl"), "w");
+        FILE *f = fopen(dt_path("q.vpl"), "w");
         if (!f) return perror("q.vpl"), 2;
         write_program(f, &p);
         fclose(f);
-        if (!(f = fopen(path("in.jsonl"), "w"))) return perror("in.jsonl"), 2;
+        if (!(f = fopen(dt_path("in.jsonl"), "w"))) return perror("in.jsonl"), 2;
         write_input(f, ev, n);
         fclose(f);
         model_run(&m, &p, ev, n);
         rows += m.nout;
-        char *jit[] = {vpc, "run", "-w", path("q.vpl"), "--input", path("in.jsonl"), NULL};
+        char *jit[] = {vpc, "run", "-w", dt_path("q.vpl"), "--input", dt_path("in.jsonl"), NULL};
         bool ok = check(seed, "vpc run", jit, &m);
         if (ok && aot_every > 0 && c % aot_every == 0) {
-            char *build[] = {vpc, "build", "-w", path("q.vpl"), "-o", path("bin"), NULL};
-            char *bin[] = {path("bin"), "--input", path("in.jsonl"), NULL};
-            int st = run(build, path("out.jsonl"), path("err.txt"));
+            char *build[] = {vpc, "build", "-w", dt_path("q.vpl"), "-o", dt_path("bin"), NULL};
+            char *bin[] = {dt_path("bin"), "--input", dt_path("in.jsonl"), NULL};
+            int st = dt_run(build, dt_path("out.jsonl"), dt_path("err.txt"));
             if (st != 0) {
                 fprintf(stderr, "FAIL seed %llu: vpc build exited %d\n", (unsigned long long)seed, st);
-                cat(stderr, path("err.txt"));
+                dt_cat(stderr, dt_path("err.txt"));
                 ok = false;
             } else {
                 ok = check(seed, "vpc build", bin, &m);
@@ -1094,8 +1052,8 @@ int main(int argc, char **argv)
         failed += !ok;
     }
     const char *names[] = {"q.vpl", "in.jsonl", "out.jsonl", "err.txt", "bin"};
-    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) unlink(path(names[j]));
-    rmdir(dir);
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) unlink(dt_path(names[j]));
+    dt_rmdir();
     printf("window_diff: %ld seeds from %llu (%d also built AOT), %ld reference rows: %s\n", seeds,
            (unsigned long long)first, aot, rows, failed ? "FAILED" : "all equal");
     return failed ? 1 : 0;
