@@ -6,7 +6,7 @@
 
 #include "rt.h"
 
-#define ARENA_FIRST ((size_t)256)
+#define ARENA_FIRST ((size_t)64) /* many arenas hold one short string (pattern runs) */
 #define ARENA_KEEP ((size_t)64 << 10) /* a cleared arena keeps one block up to this size */
 #define ALIGN 16
 

@@ -75,6 +75,7 @@ struct vp_ctx {
     int64_t cur_line;   /* line of the input being processed */
     bool in_input;      /* between rt_input_begin and rt_input_end */
     bool input_skipped; /* the current input is already counted as skipped */
+    int64_t wrong_typed; /* declared fields read as null for a wrong-typed value */
     rt_counter *counters;
     int32_t ncounters;
 };

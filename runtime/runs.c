@@ -1,49 +1,58 @@
 /* runs.c — the live runs of one pattern stream (LANGUAGE.md §5.2).
  *
  * A run is a fixed-size record the generated code defines (it starts with
- * vp_run); records live in chunks that never move and are recycled through
- * a free list, so steady state allocates nothing. Runs are kept:
- *   - per partition, oldest first (the order §5.2 visits them in); a
- *     partition is a key (explicit .partition_by, or the equality the
- *     compiler extracted from the predicates), found through a hash index
- *     that forgets keys without runs, so short-lived keys cost nothing;
- *   - all together by creation, for the expiry sweep;
- *   - in a heap by deadline while they wait for a trailing NOT (§5.4),
- *     popped in (deadline, creation) order; entries of runs killed or
- *     recycled meanwhile are skipped when they surface. */
+ * vp_run). Each partition (one, or one per key: an explicit .partition_by,
+ * or the equality the compiler extracted from the predicates) keeps its
+ * runs' records themselves in one array, oldest first: the order §5.2
+ * visits them in, so a visit reads memory front to back instead of
+ * chasing pointers. A killed run stays in place, marked dead, until a walk
+ * or a full array compacts the array stably; dead records then wait past
+ * the end as spares that keep their string arenas, so steady state
+ * allocates nothing. Partitions are found through a hash index that forgets
+ * keys without runs, so short-lived keys cost nothing.
+ *
+ * Two orders span partitions: the expiry sweep takes the oldest created
+ * live run of all, from a queue of (partition, creation number) in creation
+ * order whose stale entries (runs gone) are skipped, and compacted away when
+ * they outnumber the live runs; runs waiting for a trailing NOT (§5.4) are popped
+ * by (deadline, creation) from a heap whose entries name a partition and a
+ * creation number; entries of runs killed meanwhile are skipped when they
+ * surface. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
 
-#define CHUNK_RUNS 1024
 #define PART_INLINE 24 /* key bytes kept in the partition record itself */
 
 typedef struct rt_part {
-    int32_t head, tail; /* oldest, newest run; -1 when empty */
-    int64_t n;
+    char *recs;           /* runs, oldest first: [first, n) listed; [0, first) and [n, nrec) spares */
+    int32_t first, n, nrec, cap; /* the array is kept across reuse of the record */
+    int32_t head;         /* records before it are dead */
+    int64_t live;
     uint64_t hash;
-    int64_t kn;         /* key bytes: in kin, or in kbig when longer */
+    int64_t kn;           /* key bytes: in kin, or in kbig when longer */
     char kin[PART_INLINE];
-    char *kbig;         /* kept across reuse of the record */
+    char *kbig;           /* kept across reuse of the record */
     int64_t kbigcap;
-    int32_t free_next;  /* free list of partition records */
-    bool used;          /* in the index (not on the free list) */
+    int32_t free_next;    /* free list of partition records */
+    bool used;            /* in the index (not on the free list) */
 } rt_part;
+
+typedef struct rt_made {
+    int64_t seq;
+    int32_t part;
+} rt_made;
 
 typedef struct rt_wait {
     int64_t deadline, seq;
-    int32_t id;
+    int32_t part;
 } rt_wait;
 
 struct vp_runs {
     vp_ctx *ctx;
-    int64_t size;             /* bytes per run */
-    char **chunks;
-    int32_t nchunks, capchunks;
-    int32_t nslots;           /* records handed out so far */
-    int32_t free_head;        /* recycled records */
-    int32_t qhead, qtail;     /* every live run by creation */
+    int64_t size;             /* bytes per record */
+    char *tmp;                /* one record: compaction swaps through it */
     int64_t live, seq;
     int64_t max_per_part, max_parts;
     rt_part *parts;
@@ -51,6 +60,9 @@ struct vp_runs {
     int32_t *idx;             /* open addressing: partition numbers, -1 empty */
     int64_t idxcap;
     bool keyed;               /* partitions come from keys (else one partition) */
+    rt_made *made;            /* swept: every run by creation, a ring from mhead */
+    int64_t mhead, mn, mcap;
+    bool swept;               /* runs expire: vp_runs_oldest is used */
     rt_wait *heap;
     int64_t nheap, capheap;
     int32_t c_evicted, c_parts;
@@ -67,18 +79,20 @@ static void *grow(void *p, int64_t *cap, int64_t elem, int64_t need)
     return q;
 }
 
-vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, int64_t max_per_part,
+vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, bool swept, int64_t max_per_part,
                      int64_t max_parts)
 {
     vp_runs *R = calloc(1, sizeof *R);
     if (!R) rt_oom();
     R->ctx = ctx;
-    R->size = (size + 15) & ~(int64_t)15;
-    R->free_head = R->qhead = R->qtail = -1;
+    R->size = size;
+    R->tmp = malloc((size_t)size);
+    if (!R->tmp) rt_oom();
     R->free_part = -1;
     R->max_per_part = max_per_part;
     R->max_parts = max_parts;
     R->keyed = keyed;
+    R->swept = swept;
     char name[256];
     snprintf(name, sizeof name, "stream %s: runs evicted: partition run limit (%lld) reached", stream,
              (long long)max_per_part);
@@ -89,14 +103,9 @@ vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, 
     return R;
 }
 
-vp_run *vp_runs_slot(vp_runs *R, int32_t id)
-{
-    if (id < 0 || id >= R->nslots) return NULL;
-    return (vp_run *)(R->chunks[id / CHUNK_RUNS] + (int64_t)(id % CHUNK_RUNS) * R->size);
-}
-
-int32_t vp_runs_nslots(const vp_runs *R) { return R->nslots; }
 int64_t vp_runs_live(const vp_runs *R) { return R->live; }
+
+static vp_run *rec(const vp_runs *R, const rt_part *P, int32_t i) { return (vp_run *)(P->recs + i * R->size); }
 
 /* ---- partitions ---- */
 
@@ -155,8 +164,8 @@ static int32_t new_part(vp_runs *R, const vp_key *k, uint64_t h)
         memset(&R->parts[p], 0, sizeof R->parts[p]);
     }
     rt_part *P = &R->parts[p];
-    P->head = P->tail = -1;
-    P->n = 0;
+    P->first = P->n = P->head = 0;
+    P->live = 0;
     P->used = true;
     P->hash = h;
     P->kn = k ? k->n : 0;
@@ -194,11 +203,13 @@ int32_t vp_runs_part(vp_runs *R, const vp_key *k, bool add)
     return p;
 }
 
-/* A partition without runs leaves the index (keyed) and is recycled. */
+/* A partition without live runs: its records all become spares, and a
+ * keyed one leaves the index and is recycled. */
 static void drop_part(vp_runs *R, int32_t p)
 {
-    if (!R->keyed) return;
     rt_part *P = &R->parts[p];
+    P->first = P->n = P->head = 0;
+    if (!R->keyed) return;
     int64_t m = R->idxcap - 1;
     for (int64_t i = (int64_t)(P->hash & (uint64_t)m); R->idx[i] >= 0; i = (i + 1) & m)
         if (R->idx[i] == p) {
@@ -211,96 +222,158 @@ static void drop_part(vp_runs *R, int32_t p)
     R->live_parts--;
 }
 
-vp_run *vp_runs_first(vp_runs *R, int32_t part)
-{
-    return part < 0 ? NULL : vp_runs_slot(R, R->parts[part].head);
-}
-
-vp_run *vp_runs_next(vp_runs *R, const vp_run *r) { return vp_runs_slot(R, r->next); }
-
 /* ---- runs ---- */
 
-/* Takes r out of its partition and the creation queue, onto the free list. */
-static void unlink_run(vp_runs *R, vp_run *r)
+/* Moves P's live records to the front of its array, in order; the dead
+ * ones go behind them. */
+static void compact(vp_runs *R, rt_part *P)
 {
-    rt_part *P = &R->parts[r->part];
-    if (r->prev >= 0) vp_runs_slot(R, r->prev)->next = r->next;
-    else P->head = r->next;
-    if (r->next >= 0) vp_runs_slot(R, r->next)->prev = r->prev;
-    else P->tail = r->prev;
-    if (r->qprev >= 0) vp_runs_slot(R, r->qprev)->qnext = r->qnext;
-    else R->qhead = r->qnext;
-    if (r->qnext >= 0) vp_runs_slot(R, r->qnext)->qprev = r->qprev;
-    else R->qtail = r->qprev;
-    r->part = -1;
-    r->waiting = false;
-    r->qnext = R->free_head;
-    R->free_head = r->id;
-    R->live--;
-    P->n--;
+    int32_t j = 0;
+    for (int32_t i = P->first; i < P->n; i++) {
+        if (rec(R, P, i)->dead) continue;
+        if (i != j) { /* swap: the dead record's arena lives on as a spare */
+            memcpy(R->tmp, rec(R, P, j), (size_t)R->size);
+            memcpy(rec(R, P, j), rec(R, P, i), (size_t)R->size);
+            memcpy(rec(R, P, i), R->tmp, (size_t)R->size);
+        }
+        j++;
+    }
+    P->first = P->head = 0;
+    P->n = j;
+}
+
+int32_t vp_runs_walk(vp_runs *R, int32_t part, char **base)
+{
+    if (part < 0) {
+        *base = NULL;
+        return 0;
+    }
+    rt_part *P = &R->parts[part];
+    while (P->first < P->n && rec(R, P, P->first)->dead) P->first++; /* expired in front: no record moves */
+    *base = (char *)rec(R, P, P->first);
+    return P->n - P->first;
+}
+
+void vp_runs_walked(vp_runs *R, int32_t part, int32_t kept)
+{
+    if (part < 0) return;
+    rt_part *P = &R->parts[part];
+    if (P->live == 0) return; /* dropped during the walk */
+    P->n = P->first + kept;
+    P->head = P->first;
+}
+
+/* The partition's oldest live run was killed: find the next one. */
+static void advance_head(vp_runs *R, int32_t part)
+{
+    rt_part *P = &R->parts[part];
+    while (P->head < P->n && rec(R, P, P->head)->dead) P->head++;
 }
 
 void vp_runs_kill(vp_runs *R, vp_run *r)
 {
+    if (r->dead) return;
     int32_t part = r->part;
-    if (part < 0) return;
-    unlink_run(R, r);
-    if (R->parts[part].n == 0) drop_part(R, part);
+    rt_part *P = &R->parts[part];
+    r->dead = true;
+    r->waiting = false;
+    R->live--;
+    if (--P->live == 0) {
+        drop_part(R, part);
+        return;
+    }
+    if (r == rec(R, P, P->head)) advance_head(R, part);
 }
 
-static vp_run *alloc_run(vp_runs *R)
+/* A record at the end of P's array for a new run (old contents kept for the
+ * caller to reuse; a fresh one is zero). */
+static vp_run *append(vp_runs *R, rt_part *P)
 {
-    if (R->free_head >= 0) {
-        vp_run *r = vp_runs_slot(R, R->free_head);
-        R->free_head = r->qnext;
-        return r;
+    if (P->n == P->nrec && P->n - P->live >= P->n / 2) compact(R, P); /* half dead: reuse, not grow */
+    if (P->n == P->nrec) {
+        if (P->nrec == P->cap) {
+            int64_t cap = P->cap;
+            P->recs = grow(P->recs, &cap, R->size, P->nrec + 1);
+            P->cap = (int32_t)cap;
+        }
+        memset(rec(R, P, P->nrec), 0, (size_t)R->size);
+        P->nrec++;
     }
-    if (R->nslots % CHUNK_RUNS == 0) {
-        if (R->nslots == INT32_MAX - CHUNK_RUNS) rt_oom();
-        int64_t cap = R->capchunks;
-        R->chunks = grow(R->chunks, &cap, (int64_t)sizeof *R->chunks, R->nchunks + 1);
-        R->capchunks = (int32_t)cap;
-        R->chunks[R->nchunks] = calloc(CHUNK_RUNS, (size_t)R->size);
-        if (!R->chunks[R->nchunks]) rt_oom();
-        R->nchunks++;
+    return rec(R, P, P->n++);
+}
+
+static vp_run *find(vp_runs *R, int32_t part, int64_t seq);
+
+/* Queues a new run for the sweep. Entries of runs gone before reaching the
+ * front are dropped in one pass once they outnumber the live runs, so the
+ * queue stays within twice the live runs (plus a little). */
+static void made(vp_runs *R, int32_t part, int64_t seq)
+{
+    if (R->mn > 2 * R->live + 1024) {
+        int64_t j = 0;
+        for (int64_t i = 0; i < R->mn; i++) {
+            rt_made e = R->made[(R->mhead + i) % R->mcap];
+            if (find(R, e.part, e.seq)) R->made[(R->mhead + j++) % R->mcap] = e;
+        }
+        R->mn = j;
     }
-    int32_t id = R->nslots++;
-    vp_run *r = vp_runs_slot(R, id);
-    r->id = id;
-    return r;
+    if (R->mn == R->mcap) { /* unroll the ring into a bigger one */
+        int64_t cap = R->mcap ? 2 * R->mcap : 1024;
+        rt_made *m = malloc((size_t)cap * sizeof *m);
+        if (!m) rt_oom();
+        for (int64_t i = 0; i < R->mn; i++) m[i] = R->made[(R->mhead + i) % R->mcap];
+        free(R->made);
+        R->made = m;
+        R->mcap = cap;
+        R->mhead = 0;
+    }
+    R->made[(R->mhead + R->mn++) % R->mcap] = (rt_made){seq, part};
 }
 
 vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0)
 {
     rt_part *P = &R->parts[part];
-    if (P->n >= R->max_per_part) { /* the oldest run of the partition makes room */
+    if (P->live >= R->max_per_part) { /* the oldest run of the partition makes room */
         vp_count(R->ctx, R->c_evicted, 1);
-        unlink_run(R, vp_runs_slot(R, P->head));
+        vp_run *old = rec(R, P, P->head);
+        old->dead = true;
+        old->waiting = false;
+        P->live--;
+        R->live--;
+        advance_head(R, part);
     }
-    vp_run *r = alloc_run(R);
-    P = &R->parts[part];
+    vp_run *r = append(R, P);
     r->part = part;
-    r->prev = P->tail;
-    r->next = -1;
-    if (P->tail >= 0) vp_runs_slot(R, P->tail)->next = r->id;
-    else P->head = r->id;
-    P->tail = r->id;
-    P->n++;
-    r->qprev = R->qtail;
-    r->qnext = -1;
-    if (R->qtail >= 0) vp_runs_slot(R, R->qtail)->qnext = r->id;
-    else R->qhead = r->id;
-    R->qtail = r->id;
     r->t0 = t0;
     r->seq = R->seq++;
     r->pos = r->cnt = 0;
     r->mask = 0;
     r->waiting = false;
+    r->dead = false;
+    if (P->live++ == 0) P->head = P->n - 1;
     R->live++;
+    if (R->swept) made(R, part, r->seq);
     return r;
 }
 
-vp_run *vp_runs_oldest(vp_runs *R) { return vp_runs_slot(R, R->qhead); }
+/* The live run made as number seq in partition part is the oldest of its
+ * partition (the queue holds nothing older that is still live). */
+static vp_run *oldest_of(vp_runs *R, rt_made e)
+{
+    rt_part *P = &R->parts[e.part];
+    if (P->live == 0) return NULL;
+    vp_run *r = rec(R, P, P->head);
+    return r->seq == e.seq ? r : NULL;
+}
+
+vp_run *vp_runs_oldest(vp_runs *R)
+{
+    for (; R->mn; R->mhead = (R->mhead + 1) % R->mcap, R->mn--) {
+        vp_run *r = oldest_of(R, R->made[R->mhead]);
+        if (r) return r;
+    }
+    return NULL;
+}
 
 /* ---- runs waiting for a trailing NOT's deadline ---- */
 
@@ -312,10 +385,9 @@ static bool wait_before(rt_wait a, rt_wait b)
 void vp_runs_wait(vp_runs *R, vp_run *r, int64_t deadline)
 {
     r->waiting = true;
-    r->deadline = deadline;
     R->heap = grow(R->heap, &R->capheap, (int64_t)sizeof *R->heap, R->nheap + 1);
     int64_t i = R->nheap++;
-    rt_wait e = {deadline, r->seq, r->id};
+    rt_wait e = {deadline, r->seq, r->part};
     while (i > 0 && wait_before(e, R->heap[(i - 1) / 2])) {
         R->heap[i] = R->heap[(i - 1) / 2];
         i = (i - 1) / 2;
@@ -338,27 +410,50 @@ static void heap_pop(vp_runs *R)
     if (n) R->heap[i] = last;
 }
 
-vp_run *vp_runs_due(vp_runs *R, int64_t clock)
+/* The live run created as number seq in partition part, or NULL: records
+ * are in creation order, so a binary search finds it. */
+static vp_run *find(vp_runs *R, int32_t part, int64_t seq)
+{
+    rt_part *P = &R->parts[part];
+    int32_t lo = P->head, hi = P->n;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (rec(R, P, mid)->seq < seq) lo = mid + 1;
+        else hi = mid;
+    }
+    vp_run *r = lo < P->n ? rec(R, P, lo) : NULL;
+    return r && r->seq == seq && !r->dead ? r : NULL;
+}
+
+vp_run *vp_runs_due(vp_runs *R, int64_t clock, int64_t *deadline)
 {
     while (R->nheap) {
         rt_wait top = R->heap[0];
-        vp_run *r = vp_runs_slot(R, top.id);
-        bool valid = r->part >= 0 && r->seq == top.seq && r->waiting;
+        vp_run *r = find(R, top.part, top.seq);
+        bool valid = r && r->waiting;
         if (valid && top.deadline >= clock) return NULL;
         heap_pop(R);
-        if (valid) return r;
+        if (valid) {
+            *deadline = top.deadline;
+            return r;
+        }
     }
     return NULL;
 }
 
-void vp_runs_free(vp_runs *R)
+void vp_runs_free(vp_runs *R, void (*fini)(void *record))
 {
     if (!R) return;
-    for (int32_t i = 0; i < R->nchunks; i++) free(R->chunks[i]);
-    free(R->chunks);
-    for (int32_t p = 0; p < R->nparts; p++) free(R->parts[p].kbig);
+    for (int32_t p = 0; p < R->nparts; p++) {
+        rt_part *P = &R->parts[p];
+        for (int32_t i = 0; fini && i < P->nrec; i++) fini(rec(R, P, i));
+        free(P->recs);
+        free(P->kbig);
+    }
     free(R->parts);
     free(R->idx);
     free(R->heap);
+    free(R->made);
+    free(R->tmp);
     free(R);
 }

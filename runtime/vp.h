@@ -122,6 +122,11 @@ int vp_in_str(const vp_field *f, vp_str *out);
 int vp_in_ts(const vp_field *f, int64_t *out);  /* int/float ms or ISO-8601 string */
 int vp_in_dur(const vp_field *f, int64_t *out); /* int ms */
 vp_val vp_in_dyn(const vp_field *f);            /* any value, dynamically typed */
+/* A declared field whose input value the conversion refused (-1): the event
+ * is kept and the field reads as null. Counted for the run summary; the
+ * first of each (event type, field) is reported on stderr, *warned noting
+ * that it was. want: the field's type, enum vp_tag (VP_INT ... VP_DUR). */
+void vp_in_wrong_type(vp_ctx *ctx, const vp_event *ev, const vp_field *f, int32_t want, bool *warned);
 
 /* ---- Fast path support (on_line) ---- */
 /* A number in ms (jkind VP_J_INT: i, VP_J_FLOAT: f) to ns, as vp_in_ts
@@ -135,7 +140,6 @@ int64_t vp_line_time(vp_ctx *ctx, bool known, int64_t ns);
 enum vp_bad_kind {
     VP_BAD_MALFORMED = 0,
     VP_BAD_UNKNOWN_TYPE,
-    VP_BAD_FIELD_TYPE,
     VP_BAD_TOO_LONG,
     VP_BAD_TOO_MANY_FIELDS,
     VP_BAD__COUNT
@@ -342,41 +346,48 @@ void vp_jrows_free(vp_jrows *j);
 
 /* ---- Pattern runs (LANGUAGE.md §5.2) ----
  * The live runs of one pattern stream. Generated code defines its run record
- * with a vp_run first; records never move and are recycled. Runs are kept
- * per partition (one, or one per key) oldest first, all together by
- * creation (for expiry), and by deadline while a trailing NOT waits. */
+ * with a vp_run first. Each partition (one, or one per key) keeps its
+ * records in one array, oldest first, walked front to back; a record moves
+ * only when its partition's array is compacted or grown (vp_runs_start, a
+ * walk). The oldest run of all is found for expiry, and runs waiting for a
+ * trailing NOT by deadline. */
 typedef struct vp_run {
-    int32_t id;            /* record number */
-    int32_t part;          /* partition; -1 when free */
-    int32_t prev, next;    /* in the partition, oldest first */
-    int32_t qprev, qnext;  /* every run by creation */
     int64_t t0;            /* time of the run's first event */
     int64_t seq;           /* creation number */
-    int64_t deadline;      /* waiting: t0 + within */
     int32_t pos, cnt;      /* next step; events the Kleene step at pos took */
     uint32_t mask;         /* AND step: operands taken */
+    int32_t part;          /* partition */
     bool waiting;          /* a trailing NOT waits for its deadline */
+    bool dead;             /* killed: skipped by walks until its record is reused */
 } vp_run;
 typedef struct vp_runs vp_runs;
-/* Runs of `size` bytes; keyed: partitions by key (else a single one). At
- * most max_per_part runs per partition (the oldest makes room, counted) and
+/* Records of `size` bytes; keyed: partitions by key (else a single one);
+ * swept: runs expire, and vp_runs_oldest finds the oldest. At most
+ * max_per_part runs per partition (the oldest makes room, counted) and
  * max_parts partitions (a run of a new key beyond is not started, counted). */
-vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, int64_t max_per_part,
+vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, bool swept, int64_t max_per_part,
                      int64_t max_parts);
 int32_t vp_runs_part(vp_runs *R, const vp_key *k, bool add); /* -1: absent, or no room */
-vp_run *vp_runs_first(vp_runs *R, int32_t part);             /* oldest; NULL when none */
-vp_run *vp_runs_next(vp_runs *R, const vp_run *r);
-vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0); /* a new newest run of the partition */
+/* The records of partition `part` (none when part < 0), oldest first, from
+ * *base, `size` bytes apart; their number is returned. A walk visits them
+ * in order and moves each run still live after its visit to the front
+ * (swapping records, so dead ones keep theirs as spares), then reports how
+ * many it kept: those are the partition's runs, in the same order. Runs
+ * killed during the walk have dead set; vp_runs_start must not be called
+ * on the partition before vp_runs_walked. */
+int32_t vp_runs_walk(vp_runs *R, int32_t part, char **base);
+void vp_runs_walked(vp_runs *R, int32_t part, int32_t kept);
+/* A new newest run of the partition: a recycled record (the caller resets
+ * it, keeping what it reuses, such as an arena) or a zeroed one. */
+vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0);
 void vp_runs_kill(vp_runs *R, vp_run *r);
-vp_run *vp_runs_oldest(vp_runs *R);                          /* first created of the live runs */
+vp_run *vp_runs_oldest(vp_runs *R); /* swept: first created of the live runs, or NULL */
 void vp_runs_wait(vp_runs *R, vp_run *r, int64_t deadline);
 /* A waiting run whose deadline is before clock, earliest (then oldest)
  * first; NULL when none. */
-vp_run *vp_runs_due(vp_runs *R, int64_t clock);
-vp_run *vp_runs_slot(vp_runs *R, int32_t id);                /* any record, live or free */
-int32_t vp_runs_nslots(const vp_runs *R);
+vp_run *vp_runs_due(vp_runs *R, int64_t clock, int64_t *deadline);
 int64_t vp_runs_live(const vp_runs *R);
-void vp_runs_free(vp_runs *R);
+void vp_runs_free(vp_runs *R, void (*fini)(void *record)); /* fini: every record ever used */
 
 /* ---- Builtins (stdlib/builtins.def): null on wrong-typed arguments ---- */
 typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);

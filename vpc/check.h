@@ -132,6 +132,7 @@ bool vpc_check_binding_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty 
 bool vpc_check_match_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);   /* a.f on a match */
 bool vpc_check_match_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);     /* completing event */
 bool vpc_check_match_call(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty);     /* len(k), sum(k.f) */
+void vpc_check_match_read(vpc_checker *C, vpc_pplan *plan, uint32_t mfield);         /* a match field is read */
 
 /* check_fn.c */
 void vpc_check_fn_signature(vpc_checker *C, vpc_decl *d);

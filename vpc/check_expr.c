@@ -190,6 +190,7 @@ static vpc_ty check_name(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         if (known || S->row->implicit) {
             info->ref = VPC_REF_FIELD;
             info->field = (uint32_t)vpc_row_field(C, S->row, name, e->span);
+            if (S->row->pattern) vpc_check_match_read(C, S->row->pattern, info->field);
             if (g)
                 vpc_warn(C->ctx, e->span, "shadow", "field '%s' shadows the global of the same name",
                          name->name);
@@ -464,6 +465,7 @@ static vpc_ty check_member(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         }
         info->ref = VPC_REF_FIELD;
         info->field = (uint32_t)fi;
+        if (S->row->pattern) vpc_check_match_read(C, S->row->pattern, info->field);
         return info->ty = S->row->fields[fi].ty;
     }
     vpc_ty t = vpc_check_expr(C, S, obj);

@@ -621,6 +621,20 @@ bool vpc_check_pattern(vpc_sbuilder *B, vpc_stream_body *chain)
 
 /* ---- names (called from check_expr.c) ---- */
 
+/* Field fi of a binding is read by an expression: runs keep it. */
+static void mark_read(vpc_checker *C, vpc_palias *al, uint32_t fi)
+{
+    if (!al->row || al->row->implicit) return; /* implicit rows grow: kept whole */
+    if (!al->read) al->read = VPC_NEW_N(&C->ctx->ir, bool, al->row->nfields);
+    al->read[fi] = true;
+}
+
+void vpc_check_match_read(vpc_checker *C, vpc_pplan *plan, uint32_t mfield)
+{
+    vpc_rfield *f = &plan->match->fields[mfield];
+    if (f->part >= 0) mark_read(C, &plan->aliases[f->part], f->pfield);
+}
+
 static int32_t alias_slot(const vpc_pplan *plan, const vpc_sym *name)
 {
     for (uint32_t i = 0; i < plan->naliases; i++)
@@ -651,6 +665,7 @@ bool vpc_check_binding_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty 
     info->ref = VPC_REF_BINDING;
     info->alias = (uint32_t)a;
     info->field = (uint32_t)fi;
+    mark_read(C, al, (uint32_t)fi);
     *ty = info->ty = al->row->fields[fi].ty;
     return true;
 }
@@ -672,6 +687,7 @@ bool vpc_check_match_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *t
     }
     info->ref = VPC_REF_FIELD;
     info->field = (uint32_t)binding_field(C, plan, (uint32_t)a, (uint32_t)fi);
+    mark_read(C, al, (uint32_t)fi);
     *ty = info->ty = plan->match->fields[info->field].ty;
     return true;
 }
@@ -687,6 +703,7 @@ bool vpc_check_match_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty)
     vpc_einfo *info = vpc_einfo_of(C, e);
     info->ref = VPC_REF_FIELD;
     info->field = (uint32_t)binding_field(C, plan, (uint32_t)plan->completing, (uint32_t)fi);
+    mark_read(C, al, (uint32_t)fi);
     *ty = info->ty = plan->match->fields[info->field].ty;
     return true;
 }
@@ -721,6 +738,7 @@ bool vpc_check_match_call(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty)
             return *ty = VPC_TY_DYN, true;
         }
     }
+    if (fns[which].field) mark_read(C, al, (uint32_t)fi); /* kept per run from the binding */
     vpc_ty rt = VPC_TY_FLOAT;
     if (fns[which].fn == VPC_AGG_COUNT) rt = VPC_TY_INT;
     if (fns[which].fn == VPC_AGG_FIRST || fns[which].fn == VPC_AGG_LAST) rt = al->row->fields[fi].ty;

@@ -53,7 +53,22 @@ static const char *in_fn(vpc_ty t)
     }
 }
 
-/* One declared field: convert, or report the wrong type and skip the event. */
+/* The runtime's name of a declared scalar type (enum vp_tag). */
+static const char *in_tag(vpc_ty t)
+{
+    switch (t) {
+    case VPC_TY_INT: return "VP_INT";
+    case VPC_TY_FLOAT: return "VP_FLOAT";
+    case VPC_TY_BOOL: return "VP_BOOL";
+    case VPC_TY_STR: return "VP_STR";
+    case VPC_TY_TS: return "VP_TS";
+    default: return "VP_DUR";
+    }
+}
+
+/* One declared field: convert it; a value of another type keeps the event
+ * and leaves the field null (LANGUAGE.md §3), warned once per field. Array,
+ * map and tuple fields are dynamic: they take any value as it is. */
 static void decode_field(vpc_emitter *E, size_t index, void *ud)
 {
     vpc_cw *w = E->w;
@@ -66,15 +81,8 @@ static void decode_field(vpc_emitter *E, size_t index, void *ud)
     } else {
         vpc_cw_line(w, "int r = %s(f, &ev->f_%s);", conv, n);
         vpc_cw_line(w, "ev->n_%s = r != 1;", n);
-        vpc_buf msg = {0}, esc = {0};
-        vpc_buf_printf(&msg, "field '%s' of event '%s' expects %s", n, r->event->name, vpc_ty_name(f->ty));
-        vpc_cw_escape(&esc, msg.p, msg.n);
-        vpc_cw_open(w, "if (r < 0)");
-        vpc_cw_line(w, "vp_bad_input(ctx, VP_BAD_FIELD_TYPE, in, \"%s\");", vpc_buf_cstr(&esc));
-        vpc_cw_line(w, "return false;");
-        vpc_cw_close(w, NULL);
-        vpc_buf_free(&msg);
-        vpc_buf_free(&esc);
+        vpc_cw_line(w, "if (r < 0) vp_in_wrong_type(ctx, in, f, %s, &warned_%s[%zu]);", in_tag(f->ty),
+                    r->event->name, index);
     }
     vpc_cw_line(w, "continue;");
 }
@@ -83,7 +91,12 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
 {
     vpc_cw *w = E->w;
     vpc_cw_comment(w, "decode %s: match member names, convert to the declared types", r->event->name);
-    vpc_cw_open(w, "static bool dec_%s(vp_ctx *ctx, const vp_event *in, %s *ev)", r->event->name, r->cname);
+    bool converts = false;
+    for (uint32_t j = 0; j < r->nfields; j++) converts |= in_fn(r->fields[j].ty) != NULL;
+    if (converts)
+        vpc_cw_line(w, "static bool warned_%s[%u]; /* per field: a wrong-typed value was reported */",
+                    r->event->name, r->nfields);
+    vpc_cw_open(w, "static void dec_%s(vp_ctx *ctx, const vp_event *in, %s *ev)", r->event->name, r->cname);
     vpc_cw_line(w, "ev->time = in->time;");
     if (r->implicit) vpc_cw_line(w, "ev->raw = in;");
     for (uint32_t j = 0; j < r->nfields; j++) {
@@ -93,7 +106,6 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
     }
     if (r->nfields == 0) {
         vpc_cw_line(w, "(void)ctx;");
-        vpc_cw_line(w, "return true;");
         vpc_cw_close(w, NULL);
         vpc_cw_blank(w);
         return;
@@ -106,7 +118,6 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
     vpc_emit_name_switch(E, "f->key.n", "f->key.p", names, r->nfields, decode_field, r);
     free(names);
     vpc_cw_close(w, NULL);
-    vpc_cw_line(w, "return true;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
@@ -136,7 +147,8 @@ static void emit_handler(vpc_emitter *E, vpc_row *r)
     vpc_cw_blank(w);
     vpc_cw_open(w, "static void on_%s(vp_ctx *ctx, const vp_event *in)", r->event->name);
     vpc_cw_line(w, "%s ev;", r->cname);
-    vpc_cw_line(w, "if (dec_%s(ctx, in, &ev)) run_%s(ctx, &ev);", r->event->name, r->event->name);
+    vpc_cw_line(w, "dec_%s(ctx, in, &ev);", r->event->name);
+    vpc_cw_line(w, "run_%s(ctx, &ev);", r->event->name);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }

@@ -61,6 +61,100 @@ static bool input_visits(const vpc_pplan *p, uint32_t k)
 
 /* ---- state ---- */
 
+/* Do match rows leave the stream whole (no named .emit/.select after only
+ * filters)? Then every field of every binding may be read downstream. */
+static bool match_escapes(const vpc_stream *st)
+{
+    for (uint32_t i = 0; i < st->nops; i++) {
+        const vpc_opnode *op = &st->ops[i];
+        switch (op->kind) {
+        case VPC_OPK_WHERE:
+        case VPC_OPK_LIMIT: continue;
+        case VPC_OPK_EMIT:
+        case VPC_OPK_SELECT: return op->out == op->in;
+        default: return true;
+        }
+    }
+    return true;
+}
+
+/* A compact binding keeps only the fields some expression reads: runs stay
+ * small and a Kleene step copies (and owns) no more than it must. The
+ * exhaustive step's binding is a whole candidate row. */
+static bool can_compact(const vpc_stream *st, uint32_t a)
+{
+    const vpc_pplan *p = st->pat;
+    const vpc_palias *al = &p->aliases[a];
+    if (!al->row || al->row->implicit) return false;
+    if (p->exhaustive >= 0 && p->steps[p->exhaustive].terms[0].alias == (int32_t)a) return false;
+    return !match_escapes(st);
+}
+
+static bool compact(const vpc_stream *st, uint32_t a) { return st->pat->aliases[a].compact; }
+
+static bool kept(const vpc_stream *st, uint32_t a, uint32_t fi)
+{
+    const vpc_palias *al = &st->pat->aliases[a];
+    return !compact(st, a) || (al->read && al->read[fi]);
+}
+
+/* The member prefix of binding a's fields: a whole row b<a>.f_x, or the
+ * flattened fields of a compact one, b<a>_f_x. */
+static const char *bsep(const vpc_pplan *p, uint32_t a) { return p->aliases[a].compact ? "_" : "."; }
+
+/* The bindings in a run record: whole rows first, then the compact ones'
+ * fields, wide members before flags so that a visit reads few cache lines. */
+static void binding_decls(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    for (uint32_t a = 0; a < p->naliases; a++) {
+        vpc_palias *al = &p->aliases[a];
+        if (compact(st, a)) continue;
+        vpc_cw_line(w, "%s b%u; /* %s%s */", al->row->cname, a, al->name ? al->name->name : "the last step",
+                    al->kleene ? ": its last event" : "");
+    }
+    for (int pass = 0; pass < 2; pass++) { /* 0: wide values, 1: flags */
+        for (uint32_t a = 0; a < p->naliases; a++) {
+            vpc_palias *al = &p->aliases[a];
+            if (pass) vpc_cw_line(w, "bool k%u; /* %s is bound */", a, al->name ? al->name->name : "the last step");
+            if (!compact(st, a)) continue;
+            for (uint32_t i = 0; i < al->row->nfields; i++) {
+                vpc_rfield *f = &al->row->fields[i];
+                if (!kept(st, a, i)) continue;
+                bool narrow = f->ty == VPC_TY_BOOL;
+                if (narrow == (pass == 1)) vpc_cw_line(w, "%s b%u_f_%s;", vpc_emit_ctype(f->ty), a, f->name->name);
+                if (pass == 1 && vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "bool b%u_n_%s;", a, f->name->name);
+            }
+        }
+    }
+}
+
+/* Binds r0 to alias a of `run`: a copy of the fields kept, strings owned. */
+static void emit_bind(vpc_emitter *E, vpc_stream *st, uint32_t a)
+{
+    vpc_cw *w = E->w;
+    vpc_row *row = st->pat->aliases[a].row;
+    vpc_cw_line(w, "run->k%u = true;", a);
+    if (!compact(st, a)) {
+        vpc_cw_line(w, "run->b%u = *r0;", a);
+        vpc_emit_own_row(E, row, F("run->b%u.", a), "&run->own");
+        return;
+    }
+    for (uint32_t i = 0; i < row->nfields; i++) {
+        const char *f = row->fields[i].name->name;
+        vpc_ty ty = row->fields[i].ty;
+        if (!kept(st, a, i)) continue;
+        if (ty == VPC_TY_STR)
+            vpc_cw_line(w, "run->b%u_f_%s = r0->n_%s ? r0->f_%s : vp_own_str(ctx, &run->own, r0->f_%s);", a, f, f, f, f);
+        else if (!vpc_emit_has_null_flag(ty))
+            vpc_cw_line(w, "run->b%u_f_%s = vp_own_val(ctx, &run->own, r0->f_%s);", a, f, f);
+        else
+            vpc_cw_line(w, "run->b%u_f_%s = r0->f_%s;", a, f, f);
+        if (vpc_emit_has_null_flag(ty)) vpc_cw_line(w, "run->b%u_n_%s = r0->n_%s;", a, f, f);
+    }
+}
+
 static void agg_fields(vpc_emitter *E, vpc_pplan *p)
 {
     vpc_cw *w = E->w;
@@ -97,21 +191,17 @@ void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
+    for (uint32_t a = 0; a < p->naliases; a++) p->aliases[a].compact = can_compact(st, a);
     vpc_cw_comment(w, "%s: a run of the pattern (a partial match)", n);
     vpc_cw_open(w, "typedef struct pr_%s", n);
     vpc_cw_line(w, "vp_run h;");
-    vpc_cw_line(w, "vp_arena own; /* strings of the bound events */");
-    for (uint32_t a = 0; a < p->naliases; a++) {
-        vpc_palias *al = &p->aliases[a];
-        vpc_cw_line(w, "%s b%u; /* %s%s */", al->row->cname, a, al->name ? al->name->name : "the last step",
-                    al->kleene ? ": its last event" : "");
-        vpc_cw_line(w, "bool k%u; /* bound */", a);
-    }
+    binding_decls(E, st);
     if (p->exhaustive >= 0) {
         vpc_cw_line(w, "vp_vec xc; /* the exhaustive step's candidates, in arrival order */");
         vpc_cw_line(w, "vp_vec xa; /* per candidate: bit j set when candidate j may follow it */");
     }
     agg_fields(E, p);
+    vpc_cw_line(w, "vp_arena own; /* strings of the bound events (last: a visit rarely needs it) */");
     vpc_cw_close(w, F(" pr_%s;", n));
     if (p->exhaustive >= 0) {
         vpc_cw_line(w, "#define XMAX 64 /* candidates per run: one word of edges each */");
@@ -122,6 +212,15 @@ void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "static int64_t p_%s_clock = INT64_MIN; /* the stream clock */", n);
     vpc_cw_line(w, "static vp_key p_%s_key;", n);
     vpc_cw_line(w, "static pr_%s p_%s_none; /* nothing bound: predicates of a run about to start */", n, n);
+    vpc_cw_comment(w, "%s: what a run record holds on the heap, freed at the end", n);
+    vpc_cw_open(w, "static void pz_%s(void *record)", n);
+    vpc_cw_line(w, "pr_%s *run = record;", n);
+    vpc_cw_line(w, "vp_arena_free(&run->own);");
+    if (p->exhaustive >= 0) {
+        vpc_cw_line(w, "vp_vec_free(&run->xc);");
+        vpc_cw_line(w, "vp_vec_free(&run->xa);");
+    }
+    vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
 
@@ -137,7 +236,7 @@ vpc_cval vpc_emit_binding(vpc_emitter *E, uint32_t alias, uint32_t field)
         if (!vpc_emit_has_null_flag(f->ty)) return (vpc_cval){VPC_TY_DYN, v, NULL};
         return (vpc_cval){f->ty, v, F("%sn_%s", E->self_row, f->name->name)};
     }
-    const char *b = F("%s->b%u.", E->run, alias);
+    const char *b = F("%s->b%u%s", E->run, alias, bsep(E->pat, alias));
     const char *k = F("%s->k%u", E->run, alias);
     if (!vpc_emit_has_null_flag(f->ty))
         return (vpc_cval){VPC_TY_DYN, F("(%s ? %sf_%s : vp_null())", k, b, f->name->name), NULL};
@@ -251,10 +350,8 @@ static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
         vpc_cw_line(w, "run->k%d = true;", term->alias);
     } else if (term->alias >= 0) {
         uint32_t a = (uint32_t)term->alias;
-        vpc_cw_line(w, "run->b%u = *r0;", a);
-        vpc_cw_line(w, "run->k%u = true;", a);
-        vpc_emit_own_row(E, term->row, F("run->b%u.", a), "&run->own");
-        emit_agg_update(E, p, a, F("run->b%u.", a));
+        emit_bind(E, st, a);
+        emit_agg_update(E, p, a, F("run->b%u%s", a, bsep(p, a)));
     }
     if (kleene(s)) {
         vpc_cw_line(w, "if (run->h.pos == %u && run->h.cnt > 0) run->h.cnt++;", j);
@@ -324,14 +421,20 @@ static void emit_match(vpc_emitter *E, vpc_stream *st)
         vpc_rfield *f = &m->fields[i];
         const char *fn = f->name->name;
         bool flag = vpc_emit_has_null_flag(f->ty);
+        if (f->part >= 0 && !kept(st, (uint32_t)f->part, f->pfield)) { /* never read */
+            if (flag) vpc_cw_line(w, "m.n_%s = true;", fn);
+            else vpc_cw_line(w, "m.f_%s = vp_null();", fn);
+            continue;
+        }
         if (f->part >= 0) {
             vpc_rfield *src = &p->aliases[f->part].row->fields[f->pfield];
             if (flag) {
-                vpc_cw_line(w, "m.f_%s = run->b%d.f_%s;", fn, f->part, src->name->name);
-                vpc_cw_line(w, "m.n_%s = !run->k%d || run->b%d.n_%s;", fn, f->part, f->part, src->name->name);
+                const char *sep = bsep(p, (uint32_t)f->part);
+                vpc_cw_line(w, "m.f_%s = run->b%d%sf_%s;", fn, f->part, sep, src->name->name);
+                vpc_cw_line(w, "m.n_%s = !run->k%d || run->b%d%sn_%s;", fn, f->part, f->part, sep, src->name->name);
             } else {
-                vpc_cw_line(w, "m.f_%s = run->k%d ? run->b%d.f_%s : vp_null();", fn, f->part, f->part,
-                            src->name->name);
+                vpc_cw_line(w, "m.f_%s = run->k%d ? run->b%d%sf_%s : vp_null();", fn, f->part, f->part,
+                            bsep(p, (uint32_t)f->part), src->name->name);
             }
             continue;
         }
@@ -569,13 +672,30 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     }
     if (visits) {
         const char *part = part_of(E, st, k, false, false);
-        vpc_cw_open(w, "for (vp_run *h = vp_runs_first(p_%s, %s), *next; h; h = next)", n, part);
-        vpc_cw_line(w, "next = vp_runs_next(p_%s, h);", n);
+        vpc_cw_comment(w, "the partition's records in order; the live ones move to the front as they are visited");
+        vpc_cw_line(w, "int32_t part = %s;", part);
+        vpc_cw_line(w, "char *base;");
+        vpc_cw_line(w, "int32_t nruns = vp_runs_walk(p_%s, part, &base), kept = 0;", n);
+        vpc_cw_line(w, "pr_%s *runs = (pr_%s *)(void *)base;", n, n);
+        vpc_cw_open(w, "for (int32_t i = 0; i < nruns; i++)");
+        vpc_cw_line(w, "pr_%s *run = &runs[i];", n);
+        vpc_cw_line(w, "if (run->h.dead) continue;");
         if (p->within >= 0)
-            vpc_cw_line(w, "if (!h->waiting && clock - h->t0 > %lldLL) { vp_runs_kill(p_%s, h); continue; }",
+            vpc_cw_line(w, "if (!run->h.waiting && clock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
                         (long long)p->within, n);
-        vpc_cw_line(w, "pv_%s_%u(ctx, (pr_%s *)h, r0);", n, k, n);
+        vpc_cw_line(w, "pv_%s_%u(ctx, run, r0);", n, k);
+        vpc_cw_line(w, "if (run->h.dead) continue;");
+        vpc_cw_open(w, "if (i != kept) /* the dead record's heap memory stays behind, as a spare */");
+        vpc_cw_line(w, "vp_arena own = runs[kept].own;");
+        if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = runs[kept].xc, xa = runs[kept].xa;");
+        vpc_cw_line(w, "runs[kept] = *run;");
+        vpc_cw_line(w, "run->own = own;");
+        if (p->exhaustive >= 0) vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
+        vpc_cw_line(w, "run->h.dead = true;");
         vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "kept++;");
+        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "vp_runs_walked(p_%s, part, kept);", n);
     }
     if (starts) vpc_cw_line(w, "ps_%s_%u(ctx, r0);", n, k);
     vpc_cw_line(w, "(void)clock;");
@@ -590,8 +710,9 @@ static void emit_confirm(vpc_emitter *E, vpc_stream *st)
     vpc_cw *w = E->w;
     const char *n = st->name->name;
     vpc_cw_open(w, "static void pc_%s(vp_ctx *ctx, int64_t clock)", n);
-    vpc_cw_open(w, "for (vp_run *h; (h = vp_runs_due(p_%s, clock));)", n);
-    vpc_cw_line(w, "pm_%s(ctx, (pr_%s *)h, h->deadline);", n, n);
+    vpc_cw_line(w, "int64_t deadline;");
+    vpc_cw_open(w, "for (vp_run *h; (h = vp_runs_due(p_%s, clock, &deadline));)", n);
+    vpc_cw_line(w, "pm_%s(ctx, (pr_%s *)h, deadline);", n, n);
     vpc_cw_line(w, "vp_runs_kill(p_%s, h);", n);
     vpc_cw_close(w, NULL);
     vpc_cw_close(w, NULL);
@@ -741,9 +862,10 @@ void vpc_emit_pattern_init(vpc_emitter *E)
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
         if (!st->pat) continue;
-        vpc_cw_line(E->w, "p_%s = vp_runs_new(ctx, \"%s\", (int64_t)sizeof(pr_%s), %s, %lldLL, %lldLL);",
+        vpc_cw_line(E->w, "p_%s = vp_runs_new(ctx, \"%s\", (int64_t)sizeof(pr_%s), %s, %s, %lldLL, %lldLL);",
                     st->name->name, st->name->name, st->name->name,
-                    st->pat->partitioned || st->pat->keyed ? "true" : "false", (long long)st->pat->max_runs,
+                    st->pat->partitioned || st->pat->keyed ? "true" : "false",
+                    st->pat->within >= 0 ? "true" : "false", (long long)st->pat->max_runs,
                     (long long)E->prog->max_partitions);
         if (st->pat->exhaustive >= 0) {
             vpc_cw_line(E->w, "p_%s_cx = vp_counter(ctx, \"stream %s: candidates dropped: exhaustive Kleene step limit (64 per run)\");",
@@ -766,15 +888,7 @@ void vpc_emit_pattern_fini(vpc_emitter *E)
         vpc_stream *st = E->prog->streams[i];
         if (!st->pat) continue;
         const char *n = st->name->name;
-        vpc_cw_open(w, "for (int32_t i = 0; i < vp_runs_nslots(p_%s); i++)", n);
-        vpc_cw_line(w, "pr_%s *run = (pr_%s *)vp_runs_slot(p_%s, i);", n, n, n);
-        vpc_cw_line(w, "vp_arena_free(&run->own);");
-        if (st->pat->exhaustive >= 0) {
-            vpc_cw_line(w, "vp_vec_free(&run->xc);");
-            vpc_cw_line(w, "vp_vec_free(&run->xa);");
-        }
-        vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "vp_runs_free(p_%s);", n);
+        vpc_cw_line(w, "vp_runs_free(p_%s, pz_%s);", n, n);
         vpc_cw_line(w, "vp_key_free(&p_%s_key);", n);
     }
 }

@@ -261,6 +261,8 @@ typedef struct vpc_palias {
     uint32_t step;
     bool kleene;
     uint32_t field0;       /* its first `alias_field` in the match row */
+    bool *read;            /* per field of row: some expression reads it (NULL: none yet) */
+    bool compact;          /* emit: the run keeps only the fields read (emit_pattern.c) */
 } vpc_palias;
 
 /* An aggregate over a Kleene binding read after the pattern: len(k),

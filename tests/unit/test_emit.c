@@ -107,8 +107,8 @@ Test(emit, one_decoder_per_consumed_type)
 {
     char *c = compile("event A:\n    x: int\nevent B:\n    y: int\nevent Unused:\n    z: int\n"
                       "stream S1 = A.emit(x: x)\nstream S2 = A.where(x > 1).emit()\nstream S3 = B.emit()\n");
-    cr_expect_not_null(strstr(c, "static bool dec_A("));
-    cr_expect_not_null(strstr(c, "static bool dec_B("));
+    cr_expect_not_null(strstr(c, "static void dec_A("));
+    cr_expect_not_null(strstr(c, "static void dec_B("));
     cr_expect_null(strstr(c, "dec_Unused("), "a type no stream reads needs no decoder");
     /* the fused handler runs both streams of A, in declaration order */
     const char *h = strstr(c, "static void run_A(");
