@@ -285,6 +285,21 @@ int32_t vp_set_add(vp_set *s, vp_val v, bool room);
 void vp_set_clear(vp_set *s);
 void vp_set_free(vp_set *s);
 
+/* A counted multiset of values (count(distinct x) over sliding windows,
+ * distinct.c): a value has an id while rows hold it; `count` says how many
+ * of those are in the window being evaluated, n is the number of values
+ * with a count > 0. */
+typedef struct vp_bag {
+    void *impl;
+    int64_t n;
+} vp_bag;
+/* The id of v, held by one more row; a value not held yet gets an id
+ * (*fresh) unless !room: then -1. */
+int32_t vp_bag_hold(vp_bag *b, vp_val v, bool room, bool *fresh);
+void vp_bag_count(vp_bag *b, int32_t id, int32_t delta); /* a row in (+1) or out of (-1) the window */
+bool vp_bag_release(vp_bag *b, int32_t id);              /* true when no row holds the value any more */
+void vp_bag_free(vp_bag *b);
+
 /* Open sessions by expiry: partitions ordered by (time, partition number),
  * each at most once. */
 typedef struct vp_pq vp_pq;

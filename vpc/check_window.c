@@ -242,21 +242,20 @@ static int64_t gcd(int64_t a, int64_t b)
 enum { STRAY_RUNS = 64 };
 
 /* Overlapping windows that aggregate share panes instead of each holding
- * its own state; count(distinct) and windows a watermark keeps open (rows
- * past the end of the window closing next) keep a state per window. */
+ * its own state. */
 static void plan_panes(vpc_wplan *p)
 {
     if (p->window_at < 0 || p->aggregate_at < 0 || p->slide >= p->size) return;
     if (p->kind != VPC_W_TIME && p->kind != VPC_W_COUNT) return;
-    if (p->out_of_order > 0) return;
-    for (uint32_t i = 0; i < p->naggs; i++)
-        if (p->aggs[i].fn == VPC_AGG_DISTINCT) return;
     p->panes = true;
     p->pane = gcd(p->size, p->slide);
     p->npanes = p->size / p->pane;
+    /* panes past the window closing next that a watermark keeps open */
+    int64_t lag = p->out_of_order / p->pane + 2;
     /* a pane has at most two runs in order (one more after the stacks
      * flip), out-of-order rows a bounded number more */
     p->max_runs = 2 * (p->npanes + 1) + (p->kind == VPC_W_TIME ? STRAY_RUNS : 0);
+    if (p->out_of_order > 0) p->max_runs += 2 * lag + STRAY_RUNS;
 }
 
 void vpc_check_window_done(vpc_sbuilder *B)

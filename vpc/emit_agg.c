@@ -37,7 +37,10 @@ void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p)
         switch (a->fn) {
         case VPC_AGG_COUNT: vpc_cw_comment(w, "%s: rows", c); break;
         case VPC_AGG_COUNT_X: vpc_cw_line(w, "int64_t a%u_n; /* %s */", i, c); break;
-        case VPC_AGG_DISTINCT: vpc_cw_line(w, "vp_set a%u_set; /* %s */", i, c); break;
+        case VPC_AGG_DISTINCT:
+            if (p->panes) vpc_cw_comment(w, "%s: in the partition's bag a%u_bag", c, i);
+            else vpc_cw_line(w, "vp_set a%u_set; /* %s */", i, c);
+            break;
         case VPC_AGG_SUM: vpc_cw_line(w, "double a%u_sum; /* %s */", i, c); break;
         case VPC_AGG_AVG: vpc_cw_line(w, "double a%u_sum; int64_t a%u_n; /* %s */", i, i, c); break;
         case VPC_AGG_MIN:
@@ -132,7 +135,7 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
             if (v.ty != VPC_TY_NULL) vpc_cw_line(w, "if (!%s) win->a%u_n++;", vpc_emit_isnull(E, v), i);
             break;
         case VPC_AGG_DISTINCT:
-            if (v.ty == VPC_TY_NULL) break;
+            if (v.ty == VPC_TY_NULL || p->panes) break; /* panes: emit_slide.c */
             vpc_cw_open(w, "if (!%s)", vpc_emit_isnull(E, v));
             v.n = NULL; /* not null here */
             vpc_cw_line(w, "int32_t added = vp_set_add(&win->a%u_set, %s, w_%s.held < %lldL);", i,
@@ -197,14 +200,17 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
 
 /* The value of aggregate i in a closed window. Strings leave the window's
  * memory for the input's scratch memory, like the rows they end up in. */
-static vpc_cval agg_value(vpc_emitter *E, uint32_t i, const vpc_aggcall *a)
+static vpc_cval agg_value(vpc_emitter *E, const vpc_wplan *p, uint32_t i, const vpc_aggcall *a)
 {
     vpc_cw *w = E->w;
     vpc_cval c = {VPC_TY_FLOAT, NULL, NULL};
     switch (a->fn) {
     case VPC_AGG_COUNT: c.ty = VPC_TY_INT; c.v = "win->rows"; break;
     case VPC_AGG_COUNT_X: c.ty = VPC_TY_INT; c.v = F("win->a%u_n", i); break;
-    case VPC_AGG_DISTINCT: c.ty = VPC_TY_INT; c.v = F("win->a%u_set.n", i); break;
+    case VPC_AGG_DISTINCT:
+        c.ty = VPC_TY_INT;
+        c.v = p->panes ? F("s->a%u_bag.n", i) : F("win->a%u_set.n", i);
+        break;
     case VPC_AGG_SUM: c.v = F("win->a%u_sum", i); break;
     case VPC_AGG_AVG:
         vpc_cw_line(w, "double v%u = win->a%u_n ? win->a%u_sum / (double)win->a%u_n : 0.0;", i, i, i, i);
@@ -265,7 +271,7 @@ void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st)
     vpc_row *r = op->out;
     E->aggvals = VPC_NEW_N(&E->ctx->ir, vpc_cval, p->naggs + 1);
     E->keyvals = VPC_NEW_N(&E->ctx->ir, vpc_cval, p->nkeys + 1);
-    for (uint32_t i = 0; i < p->naggs; i++) E->aggvals[i] = agg_value(E, i, &p->aggs[i]);
+    for (uint32_t i = 0; i < p->naggs; i++) E->aggvals[i] = agg_value(E, p, i, &p->aggs[i]);
     for (uint32_t i = 0; i < p->nkeys; i++) {
         vpc_pkey *k = &p->keys[i];
         vpc_cval c = {k->ty, F("s->k_%s", k->name->name), NULL};
@@ -299,6 +305,7 @@ void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st)
         case VPC_AGG_COUNT: break;
         case VPC_AGG_COUNT_X: vpc_cw_line(w, "win->a%u_n = 0;", i); break;
         case VPC_AGG_DISTINCT:
+            if (p->panes) break;
             vpc_cw_line(w, "w_%s.held -= win->a%u_set.n;", st->name->name, i);
             vpc_cw_line(w, "vp_set_clear(&win->a%u_set);", i);
             break;
@@ -335,12 +342,11 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
     vpc_cw *w = E->w;
     vpc_wplan *p = st->win;
     const char *n = st->name->name;
-    vpc_cw_line(w, "o->rows = l->rows + r->rows;");
     for (uint32_t i = 0; i < p->naggs; i++) {
         vpc_aggcall *a = &p->aggs[i];
         switch (a->fn) {
         case VPC_AGG_COUNT: break;
-        case VPC_AGG_DISTINCT: vpc_ice("count(distinct) over panes"); break;
+        case VPC_AGG_DISTINCT: break; /* the partition's bag */
         case VPC_AGG_COUNT_X: vpc_cw_line(w, "o->a%u_n = l->a%u_n + r->a%u_n;", i, i, i); break;
         case VPC_AGG_SUM: vpc_cw_line(w, "o->a%u_sum = l->a%u_sum + r->a%u_sum;", i, i, i); break;
         case VPC_AGG_AVG:
@@ -399,13 +405,15 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
             break;
         }
     }
+    vpc_cw_comment(w, "last: first/last above read the row counts of l and r");
+    vpc_cw_line(w, "o->rows = l->rows + r->rows;");
 }
 
 void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win)
 {
     for (uint32_t i = 0; i < p->naggs; i++) {
         vpc_aggcall *a = &p->aggs[i];
-        if (a->fn == VPC_AGG_DISTINCT) vpc_cw_line(E->w, "vp_set_free(&%s->a%u_set);", win, i);
+        if (a->fn == VPC_AGG_DISTINCT && !p->panes) vpc_cw_line(E->w, "vp_set_free(&%s->a%u_set);", win, i);
         if (owns_bytes(a)) vpc_cw_line(E->w, "vp_arena_free(&%s->a%u_own);", win, i);
     }
 }
