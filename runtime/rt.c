@@ -38,7 +38,7 @@ static void usage(FILE *fp, const char *prog, const vp_query_desc *q)
             "  --output FILE     write results to FILE (default: standard output)\n"
             "  --strict          stop at the first bad input line (exit status 1)\n"
             "  --stats           print the run summary, time and throughput to stderr\n"
-            "  --quiet           do not report bad input lines (the summary counts them)\n"
+            "  --quiet           do not report bad input lines or wrong-typed fields (the summary counts them)\n"
             "  --max-line BYTES  skip input lines longer than BYTES (default %lld)\n"
             "  -h, --help        show this help\n",
             prog, q->program ? q->program : "", (long long)DEFAULT_MAX_LINE);
