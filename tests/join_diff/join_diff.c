@@ -38,6 +38,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../difftool/diff.h"
 #include "../difftool/proc.h"
 
 #define MAX_EVENTS 200
@@ -776,29 +777,12 @@ static void print_row(FILE *f, const char *mark, const outrow *o)
     fputs("}\n", f);
 }
 
-/* A line diff of the expected and the produced rows (longest common
- * subsequence); rows common to both are shown once. */
+static bool same_any(const void *a, const void *b) { return same_row(a, b); }
+static void print_any(FILE *f, const char *mark, const void *row) { print_row(f, mark, row); }
+
 static void print_diff(FILE *f, const outrow *exp, int ne, const outrow *got, int ng)
 {
-    uint16_t *l = (int64_t)(ne + 1) * (ng + 1) <= (1 << 24) ? calloc((size_t)(ne + 1) * (size_t)(ng + 1), 2) : NULL;
-    if (!l) { /* too long for the table: both in full */
-        for (int j = 0; j < ne; j++) print_row(f, "- ", &exp[j]);
-        for (int j = 0; j < ng; j++) print_row(f, "+ ", &got[j]);
-        return;
-    }
-#define L(a, b) l[(size_t)(a) * (size_t)(ng + 1) + (size_t)(b)]
-    for (int a = ne - 1; a >= 0; a--)
-        for (int b = ng - 1; b >= 0; b--)
-            L(a, b) = same_row(&exp[a], &got[b]) ? (uint16_t)(L(a + 1, b + 1) + 1)
-                                                 : (L(a + 1, b) > L(a, b + 1) ? L(a + 1, b) : L(a, b + 1));
-    int a = 0, b = 0;
-    while (a < ne || b < ng) {
-        if (a < ne && b < ng && same_row(&exp[a], &got[b])) print_row(f, "  ", &got[b]), a++, b++;
-        else if (b == ng || (a < ne && L(a + 1, b) >= L(a, b + 1))) print_row(f, "- ", &exp[a++]);
-        else print_row(f, "+ ", &got[b++]);
-    }
-#undef L
-    free(l);
+    dt_diff(f, &(dt_rows){exp, got, ne, ng, sizeof *exp, same_any, print_any});
 }
 
 /* ---- running vpc ---- */

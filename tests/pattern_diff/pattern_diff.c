@@ -34,6 +34,7 @@
 
 #include "pd.h"
 
+#include "../difftool/diff.h"
 #include "../difftool/proc.h"
 
 void print_row(FILE *f, const char *mark, const outrow *o)
@@ -125,31 +126,13 @@ static bool same_multiset(const output *a, const output *b)
     return true;
 }
 
-/* A line diff of the expected and the produced rows (longest common
- * subsequence); rows common to both are shown once. */
+static bool same_any(const void *a, const void *b) { return same_row(a, b); }
+static void print_any(FILE *f, const char *mark, const void *row) { print_row(f, mark, row); }
+
+/* A line diff of the expected and the produced rows; common rows shown once. */
 void print_diff(FILE *f, const output *exp, const output *got)
 {
-    int ne = exp->n, ng = got->n;
-    uint16_t *l = (int64_t)(ne + 1) * (ng + 1) <= (1 << 24) ? calloc((size_t)(ne + 1) * (size_t)(ng + 1), 2) : NULL;
-    if (!l) { /* too long for the table: both in full */
-        for (int j = 0; j < ne; j++) print_row(f, "- ", &exp->rows[j]);
-        for (int j = 0; j < ng; j++) print_row(f, "+ ", &got->rows[j]);
-        return;
-    }
-#define L(a, b) l[(size_t)(a) * (size_t)(ng + 1) + (size_t)(b)]
-    for (int a = ne - 1; a >= 0; a--)
-        for (int b = ng - 1; b >= 0; b--)
-            L(a, b) = same_row(&exp->rows[a], &got->rows[b])
-                          ? (uint16_t)(L(a + 1, b + 1) + 1)
-                          : (L(a + 1, b) > L(a, b + 1) ? L(a + 1, b) : L(a, b + 1));
-    int a = 0, b = 0;
-    while (a < ne || b < ng) {
-        if (a < ne && b < ng && same_row(&exp->rows[a], &got->rows[b])) print_row(f, "  ", &got->rows[b]), a++, b++;
-        else if (b == ng || (a < ne && L(a + 1, b) >= L(a, b + 1))) print_row(f, "- ", &exp->rows[a++]);
-        else print_row(f, "+ ", &got->rows[b++]);
-    }
-#undef L
-    free(l);
+    dt_diff(f, &(dt_rows){exp->rows, got->rows, exp->n, got->n, sizeof *exp->rows, same_any, print_any});
 }
 
 /* ---- running vpc ---- */
