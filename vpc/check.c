@@ -559,21 +559,14 @@ bool vpc_check_source_name(vpc_checker *C, vpc_stream *st, vpc_sym *name, vpc_sp
 static bool resolve_source(vpc_checker *C, vpc_stream *st, vpc_sbuilder *B, vpc_stream_body *chain)
 {
     vpc_source_expr *src = st->decl->u.stream.body.source;
-    vpc_ctx *ctx = C->ctx;
     switch (src->kind) {
     case VPC_SRC_MERGE:
         return vpc_check_merge(B, src);
     case VPC_SRC_JOIN:
         return vpc_check_join(B, src, chain);
-    case VPC_SRC_SEQUENCE:
-        vpc_error(ctx, src->span, "sequence() is not supported yet");
-        return false;
+    case VPC_SRC_SEQUENCE: /* sequence() and `all A` sources are patterns (check_pattern.c) */
     case VPC_SRC_NAME:
         break;
-    }
-    if (src->all) {
-        vpc_error(ctx, src->span, "'all' sources (patterns) are not supported yet");
-        return false;
     }
     vpc_row *ev;
     vpc_stream *up;

@@ -541,7 +541,7 @@ vpc_ty vpc_check_expr(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         vpc_error(C->ctx, e->span, "'distinct' is only allowed in count() inside .aggregate()");
         return info->ty = VPC_TY_DYN;
     case VPC_E_PATTERN:
-        vpc_error(C->ctx, e->span, "pattern expressions are not supported yet");
+        vpc_error(C->ctx, e->span, "a pattern expression can only be the argument of .pattern(name: ...)");
         return info->ty = VPC_TY_DYN;
     case VPC_E__COUNT:
         break;

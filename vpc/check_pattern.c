@@ -1,9 +1,11 @@
 /* check_pattern.c — pattern streams (LANGUAGE.md §5): the chain form
- * (`A as a -> B where ... as b`) and named patterns (`pattern P = SEQ(...)`)
- * become one vpc_pplan: positive steps with the NOT items of the gap before
- * each, whole-run negations, bindings, the partition (explicit, or the key
- * extracted from `x == first.y` equalities), and the match row the stream's
- * later operators read. Names in step predicates and on match rows resolve
+ * (`A as a -> B where ... as b`, also `all A as a -> ...`), `sequence(a: A,
+ * b: B ...)` sources, named patterns (`pattern P = SEQ(...)`) and
+ * `.pattern(name: <pattern>)` on a stream become one vpc_pplan: positive
+ * steps with the NOT items of the gap before each, whole-run negations,
+ * bindings, the partition (explicit, or the key extracted from
+ * `x == first.y` equalities), and the match row the stream's later
+ * operators read. Names in step predicates and on match rows resolve
  * through the hooks at the end of this file (called from check_expr.c). */
 #include <string.h>
 
@@ -117,13 +119,54 @@ static bool pattern_op(pbuild *P, vpc_link *l)
 
 static bool is_filter(const char *name) { return !strcmp(name, "where") || !strcmp(name, "filter"); }
 
-/* Chain form: the source is the first step; links up to the first `->`
- * filter it; later operators (other than the pattern-wide ones) apply to
- * match rows and stay in *chain. */
-static void gather_chain(pbuild *P, vpc_source_expr *src, vpc_stream_body *chain)
+/* A filter written before the first step: it filters the first step's events. */
+static void pre_filter(pbuild *P, vpc_link *l, const char *before)
 {
-    vpc_ctx *ctx = P->C->ctx;
-    vpc_step *first = VPC_NEW(&ctx->ir, vpc_step);
+    if (is_filter(l->op->name) && l->nargs == 1 && !l->args[0].name && P->npre < MAX_NOTS) {
+        P->pre[P->npre++] = l->args[0].value;
+        return;
+    }
+    const char *name = l->op->name;
+    if (!strcmp(name, "print") || !strcmp(name, "log") || !strcmp(name, "tap"))
+        vpc_error(P->C->ctx, l->op_span, ".%s() before %s (observing the first step's events) is not compiled yet",
+                  name, before);
+    else
+        vpc_error(P->C->ctx, l->op_span, ".%s() before %s is not supported (only .where, .filter, .within, .not "
+                  "and .partition_by)", name, before);
+    P->ok = false;
+}
+
+/* A pattern expression given to .pattern(): `name: <pattern>`, or a map of
+ * one such item; NULL when the argument is something else (a lambda). */
+static vpc_expr *pattern_arg(const vpc_link *l)
+{
+    if (l->kind != VPC_L_OP || !vpc_sym_is(l->op, "pattern")) return NULL;
+    for (uint32_t i = 0; i < l->nargs; i++) {
+        vpc_expr *v = l->args[i].value;
+        if (v->kind == VPC_E_PATTERN) return v;
+        for (uint32_t k = 0; v->kind == VPC_E_MAP && k < v->u.map.nitems; k++)
+            if (v->u.map.values[k]->kind == VPC_E_PATTERN) return v->u.map.values[k];
+    }
+    return NULL;
+}
+
+/* The single `name: <pattern>` of .pattern(): anything else beside it is an error. */
+static vpc_pat *the_pattern(pbuild *P, vpc_link *l)
+{
+    vpc_expr *v = l->nargs == 1 ? l->args[0].value : NULL;
+    if (v && v->kind == VPC_E_MAP && v->u.map.nitems == 1) v = v->u.map.values[0];
+    if (!v || v->kind != VPC_E_PATTERN) {
+        vpc_error(P->C->ctx, l->span, ".pattern() takes one pattern: .pattern(name: A as a -> B as b)");
+        P->ok = false;
+        return NULL;
+    }
+    return v->u.pattern;
+}
+
+/* The first step written as a source: `A as a`, `all A as a`. */
+static void add_source_step(pbuild *P, vpc_source_expr *src)
+{
+    vpc_step *first = VPC_NEW(&P->C->ctx->ir, vpc_step);
     first->span = src->span;
     first->type = src->name;
     first->type_span = src->name_span;
@@ -131,9 +174,40 @@ static void gather_chain(pbuild *P, vpc_source_expr *src, vpc_stream_body *chain
     first->alias = src->alias;
     first->alias_span = src->alias_span;
     add_step(P, first);
+}
+
+/* sequence(a: A where c, b: B ...): the steps `A where c as a -> B as b ...`. */
+static void add_sequence_steps(pbuild *P, vpc_source_expr *src)
+{
+    if (!src->nsteps) {
+        vpc_error(P->C->ctx, src->span, "sequence() needs at least one step (name: Type)");
+        P->ok = false;
+    }
+    for (uint32_t i = 0; i < src->nsteps; i++) {
+        vpc_step *s = &src->steps[i];
+        if (s->negated) {
+            vpc_error(P->C->ctx, s->span, "a sequence() item binds an event: write the negation as .not(...)");
+            P->ok = false;
+            continue;
+        }
+        add_step(P, s);
+    }
+}
+
+/* Chain form: the source is the first step (sequence(): all of them);
+ * links up to the first `->` filter the first step; later operators (other
+ * than the pattern-wide ones) apply to match rows and stay in *chain. A
+ * one-step `all A as a` has no `->`: its match-row operators begin at the
+ * first operator that is not a filter. */
+static void gather_chain(pbuild *P, vpc_source_expr *src, vpc_stream_body *chain)
+{
+    vpc_ctx *ctx = P->C->ctx;
+    bool stepped = src->kind == VPC_SRC_SEQUENCE, steps_follow = false;
+    if (stepped) add_sequence_steps(P, src);
+    else add_source_step(P, src);
+    for (uint32_t i = 0; i < chain->nlinks; i++) steps_follow |= chain->links[i].kind == VPC_L_STEP;
     vpc_link *post = VPC_NEW_N(&ctx->ir, vpc_link, chain->nlinks + 1);
     uint32_t npost = 0;
-    bool stepped = false;
     for (uint32_t i = 0; i < chain->nlinks; i++) {
         vpc_link *l = &chain->links[i];
         if (l->kind == VPC_L_STEP) {
@@ -142,14 +216,14 @@ static void gather_chain(pbuild *P, vpc_source_expr *src, vpc_stream_body *chain
             continue;
         }
         if (pattern_op(P, l)) continue;
-        if (stepped) {
-            post[npost++] = *l;
-        } else if (is_filter(l->op->name) && l->nargs == 1 && !l->args[0].name && P->npre < MAX_NOTS) {
-            P->pre[P->npre++] = l->args[0].value;
-        } else {
-            vpc_error(ctx, l->op_span, ".%s() before the first '->' is not supported (only .where, .filter, "
-                      ".within, .not and .partition_by)", l->op->name);
+        if (!stepped && !steps_follow && !is_filter(l->op->name)) stepped = true;
+        if (pattern_arg(l)) {
+            vpc_error(ctx, l->op_span, "a stream has one pattern: .pattern() cannot be combined with '->' steps");
             P->ok = false;
+        } else if (stepped) {
+            post[npost++] = *l;
+        } else {
+            pre_filter(P, l, "the first '->'");
         }
     }
     chain->links = post;
@@ -221,6 +295,71 @@ static void gather_named(pbuild *P, vpc_decl *d, vpc_stream_body *chain)
             P->ok = false;
         } else if (!pattern_op(P, l)) {
             post[npost++] = *l;
+        }
+    }
+    chain->links = post;
+    chain->nlinks = npost;
+}
+
+/* Is `type` the type of one of the pattern's terms (positive or NOT)? */
+static bool pattern_reads(const pbuild *P, const vpc_sym *type)
+{
+    for (uint32_t i = 0; i < P->nitems; i++)
+        for (uint32_t k = 0; k < P->items[i].nterms; k++)
+            if (P->items[i].terms[k]->type == type) return true;
+    for (uint32_t i = 0; i < P->nnots; i++)
+        if (P->nots[i]->type == type) return true;
+    return false;
+}
+
+/* `Source ... .pattern(name: <pattern>) ...`: a pattern stream over the
+ * expression's types, the source being one of them. Filters before
+ * .pattern() filter the first step's events (as before a first `->`), so
+ * they need the source to be the first step's type. */
+static void gather_dot_pattern(pbuild *P, vpc_source_expr *src, vpc_stream_body *chain)
+{
+    vpc_ctx *ctx = P->C->ctx;
+    uint32_t at = 0;
+    while (!pattern_arg(&chain->links[at])) at++;
+    vpc_pat *pat = the_pattern(P, &chain->links[at]);
+    if (!pat) return;
+    for (uint32_t i = 0; i < chain->nlinks; i++)
+        if (chain->links[i].kind == VPC_L_STEP) {
+            vpc_error(ctx, chain->links[i].span, "a stream has one pattern: '->' steps cannot be combined with "
+                      ".pattern(); write the steps inside it");
+            P->ok = false;
+            return;
+        }
+    flatten(P, pat, true);
+    if (src->kind != VPC_SRC_NAME || src->all || src->call || src->alias) {
+        vpc_error(ctx, src->span, "the source of .pattern() is one of its event types, without 'all' or 'as'");
+        P->ok = false;
+        return;
+    }
+    if (P->ok && !pattern_reads(P, src->name)) {
+        vpc_error(ctx, src->name_span, "'%s' is not an event type of the pattern in .pattern(): the source must be "
+                  "one of them", src->name->name);
+        P->ok = false;
+    }
+    bool first_is_source = P->nitems && P->items[0].nterms == 1 && P->items[0].terms[0]->type == src->name;
+    vpc_link *post = VPC_NEW_N(&ctx->ir, vpc_link, chain->nlinks + 1);
+    uint32_t npost = 0;
+    for (uint32_t i = 0; i < chain->nlinks; i++) {
+        vpc_link *l = &chain->links[i];
+        if (i == at) continue;
+        if (pattern_op(P, l)) {
+            /* pattern-wide, wherever it stands */
+        } else if (pattern_arg(l)) {
+            vpc_error(ctx, l->op_span, "a stream has one pattern: a second .pattern() is not allowed");
+            P->ok = false;
+        } else if (i > at) {
+            post[npost++] = *l;
+        } else if (!first_is_source && is_filter(l->op->name)) {
+            vpc_error(ctx, l->op_span, ".%s() before .pattern() filters the first step's events: the source must "
+                      "be the first step's type", l->op->name);
+            P->ok = false;
+        } else {
+            pre_filter(P, l, ".pattern()");
         }
     }
     chain->links = post;
@@ -573,10 +712,18 @@ static void build_match_row(pbuild *P)
     }
 }
 
+static bool has_pattern_arg(const vpc_stream_body *body)
+{
+    for (uint32_t i = 0; i < body->nlinks; i++)
+        if (pattern_arg(&body->links[i])) return true;
+    return false;
+}
+
 bool vpc_check_is_pattern(vpc_checker *C, vpc_stream *st)
 {
     vpc_stream_body *body = &st->decl->u.stream.body;
     vpc_source_expr *src = body->source;
+    if (src->kind == VPC_SRC_SEQUENCE || has_pattern_arg(body)) return true;
     if (src->kind != VPC_SRC_NAME) return false;
     if (src->all || vpc_check_lookup(C, src->name, VPC_D_PATTERN)) return true;
     for (uint32_t i = 0; i < body->nlinks; i++)
@@ -597,8 +744,10 @@ bool vpc_check_pattern(vpc_sbuilder *B, vpc_stream_body *chain)
     P->plan->within = -1;
     P->plan->exhaustive = -1;
     P->plan->max_runs = C->prog->max_runs;
-    vpc_decl *named = vpc_check_lookup(C, src->name, VPC_D_PATTERN);
-    if (named) {
+    vpc_decl *named = src->kind == VPC_SRC_NAME ? vpc_check_lookup(C, src->name, VPC_D_PATTERN) : NULL;
+    if (has_pattern_arg(chain)) {
+        gather_dot_pattern(P, src, chain);
+    } else if (named) {
         if (src->alias) vpc_error(C->ctx, src->alias_span, "a named pattern takes no alias");
         gather_named(P, named, chain);
     } else {

@@ -267,3 +267,103 @@ Test(check, window_bounds_come_from_config)
     cr_expect_not_null(strstr(c.diags, "config 'max_partitions' must be a positive integer"), "%s", c.diags);
     done(&c);
 }
+
+/* ---- pattern forms lowered onto one plan (LANGUAGE.md §4.1, §5.1) ---- */
+
+static const char *const pattern_events = "event A:\n    id: int\nevent B:\n    id: int\nevent C:\n    id: int\n";
+
+static void check_with_events(checked *c, const char *streams)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", pattern_events, streams);
+    check_text(c, text);
+}
+
+Test(check, sequence_source_is_the_chain_of_its_items)
+{
+    checked c;
+    check_with_events(&c, "stream S = sequence(a: A where id > 0, b: B+ where id == a.id, c: C)\n"
+                          "    .within(5s)\n    .emit(n: len(b))\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_pplan *p = c.prog->streams[0]->pat;
+    cr_assert_not_null(p);
+    cr_assert_eq(p->nsteps, 3);
+    cr_expect_eq(p->steps[0].quant, VPC_PQ_ONE);
+    cr_expect_eq(p->steps[0].terms[0].nconds, 1, "the item's where");
+    cr_expect_eq(p->steps[1].quant, VPC_PQ_PLUS);
+    cr_expect_eq(p->within, 5000000000LL);
+    cr_assert_eq(p->naliases, 3);
+    cr_expect_str_eq(p->aliases[0].name->name, "a");
+    cr_expect_str_eq(p->aliases[1].name->name, "b");
+    cr_expect_str_eq(p->aliases[2].name->name, "c");
+    cr_expect_eq(c.prog->streams[0]->nops, 1, "the emit applies to match rows");
+    done(&c);
+}
+
+Test(check, all_source_is_a_kleene_first_step)
+{
+    checked c;
+    check_with_events(&c, "stream S = all A as a -> B where id == a.id as b .emit(n: len(a))\n"
+                          "stream T = all A as a .where(id > 1) .emit(n: len(a)) .where(n > 2)\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_pplan *s = c.prog->streams[0]->pat;
+    cr_assert_eq(s->nsteps, 2);
+    cr_expect_eq(s->steps[0].quant, VPC_PQ_PLUS);
+    cr_expect(s->aliases[0].kleene);
+    vpc_pplan *t = c.prog->streams[1]->pat;
+    cr_assert_eq(t->nsteps, 1, "no '->': one step");
+    cr_expect_eq(t->steps[0].quant, VPC_PQ_PLUS);
+    cr_expect_eq(t->steps[0].terms[0].nconds, 1, "the filter before the emit filters the step's events");
+    cr_expect_eq(c.prog->streams[1]->nops, 2, "emit and the filter after it apply to match rows");
+    done(&c);
+}
+
+Test(check, dot_pattern_turns_the_stream_into_a_pattern_stream)
+{
+    checked c;
+    check_with_events(&c, "stream S = B .where(id > 0)\n"
+                          "    .pattern(p: B as b -> (A as a or C as x) and not C where id == b.id)\n"
+                          "    .emit(id: b.id)\n");
+    cr_assert_not_null(c.prog, "%s", c.diags);
+    vpc_stream *st = c.prog->streams[0];
+    vpc_pplan *p = st->pat;
+    cr_assert_not_null(p);
+    cr_assert_eq(p->nsteps, 2);
+    cr_expect_eq(p->steps[0].terms[0].nconds, 1, "the filter before .pattern() filters the first step");
+    cr_expect_eq(p->steps[1].kind, VPC_PS_OR);
+    cr_expect_eq(p->nnots, 1, "'and not' is a whole-run negation");
+    cr_expect_eq(st->ninputs, 3);
+    cr_expect_eq(st->nops, 1);
+    done(&c);
+}
+
+Test(check, dot_pattern_source_must_be_one_of_its_types)
+{
+    checked c;
+    check_with_events(&c, "stream S = C .pattern(p: A as a -> B as b)\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "t.vpl:7:12: error: 'C' is not an event type of the pattern in .pattern()"), "%s",
+              c.diags);
+    cr_expect(strstr(c.diags, "    stream S = C .pattern(p: A as a -> B as b)\n               ^\n"), "%s", c.diags);
+    done(&c);
+    check_with_events(&c, "stream S = B .where(id > 1) .pattern(p: A as a -> B as b)\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "t.vpl:7:15: error: .where() before .pattern() filters the first step's events"),
+              "%s", c.diags);
+    done(&c);
+}
+
+Test(check, pattern_forms_misuse_is_reported_at_the_construct)
+{
+    checked c;
+    check_with_events(&c, "stream S = sequence(a: A, n: NOT B)\n"
+                          "stream T = A as a -> B as b .pattern(p: A as a -> B as b)\n"
+                          "stream U = A .pattern(p: A as a -> B as b) .pattern(q: A as x -> C as y)\n");
+    cr_expect_null(c.prog);
+    cr_expect(strstr(c.diags, "t.vpl:7:27: error: a sequence() item binds an event"), "%s", c.diags);
+    cr_expect(strstr(c.diags, "t.vpl:8:19: error: a stream has one pattern: '->' steps cannot be combined"), "%s",
+              c.diags);
+    cr_expect(strstr(c.diags, "t.vpl:9:45: error: a stream has one pattern: a second .pattern() is not allowed"),
+              "%s", c.diags);
+    done(&c);
+}
