@@ -62,6 +62,39 @@ void vp_key_add(vp_key *k, vp_val v)
     }
 }
 
+/* The first value of encoded key bytes p[0..n): the inverse of
+ * vp_key_add, except that an integral float comes back as an int. */
+vp_val rt_key_first(const char *p, int64_t n)
+{
+    vp_val v;
+    memset(&v, 0, sizeof v);
+    v.tag = VP_NULL;
+    if (n < 1) return v;
+    int64_t i = 0;
+    if (p[0] == 'b' && n >= 2) {
+        v.tag = VP_BOOL;
+        v.u.b = p[1] != 0;
+        return v;
+    }
+    if (n < 9) return v;
+    memcpy(&i, p + 1, sizeof i);
+    switch (p[0]) {
+    case 'i': v.tag = VP_INT; v.u.i = i; break;
+    case 't': v.tag = VP_TS; v.u.i = i; break;
+    case 'd': v.tag = VP_DUR; v.u.i = i; break;
+    case 'f': v.tag = VP_FLOAT; memcpy(&v.u.f, &i, sizeof i); break;
+    case 's':
+    case 'j':
+        if (i < 0 || i > n - 9) break;
+        v.tag = p[0] == 's' ? VP_STR : VP_JSON;
+        v.u.s.p = p + 9;
+        v.u.s.n = i;
+        break;
+    default: break;
+    }
+    return v;
+}
+
 void vp_key_free(vp_key *k)
 {
     free(k->p);

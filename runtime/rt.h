@@ -129,6 +129,7 @@ vp_str rt_jv_unescape(vp_ctx *ctx, vp_str body); /* string body -> text */
 _Noreturn void rt_oom(void); /* "vprt: out of memory", exit status 2 */
 void *rt_arena_alloc(vp_arena *a, size_t n); /* 16-byte aligned, never NULL */
 uint64_t rt_hash(const char *p, int64_t n);
+vp_val rt_key_first(const char *p, int64_t n); /* keyidx.c */
 
 /* An open-addressing index of encoded keys (copied into its own arena),
  * numbered 0, 1, ... in order of insertion. */

@@ -203,6 +203,13 @@ int32_t vp_runs_part(vp_runs *R, const vp_key *k, bool add)
     return p;
 }
 
+vp_val vp_runs_key(const vp_runs *R, int32_t part)
+{
+    if (part < 0 || part >= R->nparts || !R->parts[part].used) return rt_key_first(NULL, 0);
+    rt_part *P = &R->parts[part];
+    return rt_key_first(part_key(P), P->kn);
+}
+
 /* A partition without live runs: its records all become spares, and a
  * keyed one leaves the index and is recycled. */
 static void drop_part(vp_runs *R, int32_t p)

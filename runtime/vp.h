@@ -366,12 +366,13 @@ void vp_jrows_free(vp_jrows *j);
  * only when its partition's array is compacted or grown (vp_runs_start, a
  * walk). The oldest run of all is found for expiry, and runs waiting for a
  * trailing NOT by deadline. */
-typedef struct vp_run {
+typedef struct vp_run { /* 32 bytes: runs are walked, keep them dense */
     int64_t t0;            /* time of the run's first event */
     int64_t seq;           /* creation number */
-    int32_t pos, cnt;      /* next step; events the Kleene step at pos took */
-    uint32_t mask;         /* AND step: operands taken */
     int32_t part;          /* partition */
+    int32_t cnt;           /* events the Kleene step at pos took */
+    uint32_t mask;         /* AND step: operands taken */
+    int16_t pos;           /* next step */
     bool waiting;          /* a trailing NOT waits for its deadline */
     bool dead;             /* killed: skipped by walks until its record is reused */
 } vp_run;
@@ -383,6 +384,10 @@ typedef struct vp_runs vp_runs;
 vp_runs *vp_runs_new(vp_ctx *ctx, const char *stream, int64_t size, bool keyed, bool swept, int64_t max_per_part,
                      int64_t max_parts);
 int32_t vp_runs_part(vp_runs *R, const vp_key *k, bool add); /* -1: absent, or no room */
+/* The key of a live run's partition, decoded (a float key that is an
+ * integer reads as an int; null when there is no such partition). Bindings
+ * equal to the key are read from it instead of being kept in each run. */
+vp_val vp_runs_key(const vp_runs *R, int32_t part);
 /* The records of partition `part` (none when part < 0), oldest first, from
  * *base, `size` bytes apart; their number is returned. A walk visits them
  * in order and moves each run still live after its visit to the front
@@ -409,6 +414,14 @@ typedef vp_val (*vp_builtin_fn)(vp_ctx *ctx, int32_t argc, const vp_val *argv);
 
 /* ---- Inline helpers (no symbols) ---- */
 static inline vp_val vp_null(void) { vp_val v; v.tag = VP_NULL; v.u.i = 0; return v; }
+/* A quiet NaN: float bindings of pattern runs hold it while null, so that
+ * an ordered comparison with them is false without testing a flag. */
+static inline double vp_nan(void)
+{
+    union { uint64_t u; double d; } x;
+    x.u = 0x7ff8000000000000ull;
+    return x.d;
+}
 static inline vp_val vp_box_bool(bool b) { vp_val v = vp_null(); v.tag = VP_BOOL; v.u.b = b; return v; }
 static inline vp_val vp_box_int(int64_t i) { vp_val v; v.tag = VP_INT; v.u.i = i; return v; }
 static inline vp_val vp_box_float(double f) { vp_val v; v.tag = VP_FLOAT; v.u.f = f; return v; }

@@ -30,6 +30,7 @@ typedef struct vpc_emitter {
     struct vpc_cval *aggvals, *keyvals;
     /* inside a pattern's step predicates: the plan, and the run ("run") */
     vpc_pplan *pat;
+    vpc_stream *pat_stream; /* the pattern's stream */
     const char *run;
     int32_t self_alias;   /* a chain predicate: this binding reads self_row (the previous element) */
     const char *self_row;
@@ -41,6 +42,8 @@ typedef struct vpc_cval {
     vpc_ty ty;
     const char *v;
     const char *n;
+    bool nan_null;      /* a float whose value is NaN whenever it is null */
+    const char *unbound; /* a run's binding: true while its alias is not bound (NULL: always bound) */
 } vpc_cval;
 
 const char *vpc_emit_fmt(vpc_emitter *E, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

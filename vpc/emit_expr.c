@@ -262,7 +262,7 @@ static const char *c_cmp(vpc_op op)
     }
 }
 
-static vpc_cval emit_compare(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
+static vpc_cval compare_values(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
 {
     bool eq = op == VPC_OP_EQ || op == VPC_OP_NE;
     /* comparisons with the null literal */
@@ -296,8 +296,20 @@ static vpc_cval emit_compare(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
     }
     const char *core = a.ty == VPC_TY_STR ? F("vp_str_cmp(%s, %s) %s 0", av, bv, c_cmp(op))
                                           : F("%s %s %s", av, c_cmp(op), bv);
-    const char *nn = or_null(E, a.n, b.n);
+    /* a NaN makes an ordered comparison false, as null must */
+    bool fa = a.nan_null && a.ty == VPC_TY_FLOAT, fb = b.nan_null && b.ty == VPC_TY_FLOAT;
+    const char *nn = or_null(E, fa ? NULL : a.n, fb ? NULL : b.n);
     return tmp(E, VPC_TY_BOOL, nn ? F("!%s && %s", nn, core) : core, NULL);
+}
+
+/* LANGUAGE.md §5.3: a comparison with a binding its run has not made is
+ * false, == and != included (an ordered one already is: it reads null). */
+static vpc_cval emit_compare(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
+{
+    vpc_cval r = compare_values(E, op, a, b);
+    const char *unbound = or_null(E, a.unbound, b.unbound);
+    if (!unbound || (op != VPC_OP_EQ && op != VPC_OP_NE)) return r;
+    return tmp(E, VPC_TY_BOOL, F("!%s && %s", unbound, r.v), NULL);
 }
 
 static vpc_cval emit_arith(vpc_emitter *E, vpc_op op, vpc_ty rt, vpc_cval a, vpc_cval b)

@@ -3,8 +3,9 @@
  *
  * A run is a pr_<S> record (runtime/runs.c keeps them): a vp_run header with
  * the position `pos` (next step) and `cnt` (events the Kleene step at pos
- * took), then the bindings b<a> (copies of the events, strings owned by the
- * run's arena), their aggregates g<i> and whether each is bound (k<a>).
+ * took), then the bindings b<a> (what the run keeps of its events, strings
+ * owned by the run's arena: emit_pbind.c), their aggregates g<i> and
+ * whether each is bound (k<a>).
  * For every input type T the stream reads, st_<S>_in<k> advances the clock,
  * confirms trailing NOTs whose deadline passed, drops expired runs, visits
  * the runs of the event's partition oldest first through pv_<S>_<k> (a
@@ -16,11 +17,18 @@
  * are built by pm_<S> and run through st_<S>, the stream's operators. */
 #include <string.h>
 
-#include "emit.h"
+#include "emit_pbind.h"
 
 #define F(...) vpc_emit_fmt(E, __VA_ARGS__)
 
 static bool kleene(const vpc_pstep *s) { return s->kind == VPC_PS_TERM && (s->quant == VPC_PQ_PLUS || s->quant == VPC_PQ_STAR); }
+/* pm_'s parameter for the completing event, when it is not kept. */
+static const char *completing_param(vpc_emitter *E, const vpc_pplan *p)
+{
+    int32_t a = vpc_pbind_completing(p);
+    return a < 0 ? "" : F(", const %s *rl", p->aliases[a].row->cname);
+}
+
 static bool optional(const vpc_pstep *s) { return s->kind == VPC_PS_TERM && (s->quant == VPC_PQ_STAR || s->quant == VPC_PQ_OPT); }
 
 /* Steps from..n-1 are all optional. */
@@ -61,147 +69,17 @@ static bool input_visits(const vpc_pplan *p, uint32_t k)
 
 /* ---- state ---- */
 
-/* Do match rows leave the stream whole (no named .emit/.select after only
- * filters)? Then every field of every binding may be read downstream. */
-static bool match_escapes(const vpc_stream *st)
-{
-    for (uint32_t i = 0; i < st->nops; i++) {
-        const vpc_opnode *op = &st->ops[i];
-        switch (op->kind) {
-        case VPC_OPK_WHERE:
-        case VPC_OPK_LIMIT: continue;
-        case VPC_OPK_EMIT:
-        case VPC_OPK_SELECT: return op->out == op->in;
-        default: return true;
-        }
-    }
-    return true;
-}
-
-/* A compact binding keeps only the fields some expression reads: runs stay
- * small and a Kleene step copies (and owns) no more than it must. The
- * exhaustive step's binding is a whole candidate row. */
-static bool can_compact(const vpc_stream *st, uint32_t a)
-{
-    const vpc_pplan *p = st->pat;
-    const vpc_palias *al = &p->aliases[a];
-    if (!al->row || al->row->implicit) return false;
-    if (p->exhaustive >= 0 && p->steps[p->exhaustive].terms[0].alias == (int32_t)a) return false;
-    return !match_escapes(st);
-}
-
-static bool compact(const vpc_stream *st, uint32_t a) { return st->pat->aliases[a].compact; }
-
-static bool kept(const vpc_stream *st, uint32_t a, uint32_t fi)
-{
-    const vpc_palias *al = &st->pat->aliases[a];
-    return !compact(st, a) || (al->read && al->read[fi]);
-}
-
-/* The member prefix of binding a's fields: a whole row b<a>.f_x, or the
- * flattened fields of a compact one, b<a>_f_x. */
-static const char *bsep(const vpc_pplan *p, uint32_t a) { return p->aliases[a].compact ? "_" : "."; }
-
-/* The bindings in a run record: whole rows first, then the compact ones'
- * fields, wide members before flags so that a visit reads few cache lines. */
-static void binding_decls(vpc_emitter *E, vpc_stream *st)
-{
-    vpc_cw *w = E->w;
-    vpc_pplan *p = st->pat;
-    for (uint32_t a = 0; a < p->naliases; a++) {
-        vpc_palias *al = &p->aliases[a];
-        if (compact(st, a)) continue;
-        vpc_cw_line(w, "%s b%u; /* %s%s */", al->row->cname, a, al->name ? al->name->name : "the last step",
-                    al->kleene ? ": its last event" : "");
-    }
-    for (int pass = 0; pass < 2; pass++) { /* 0: wide values, 1: flags */
-        for (uint32_t a = 0; a < p->naliases; a++) {
-            vpc_palias *al = &p->aliases[a];
-            if (pass) vpc_cw_line(w, "bool k%u; /* %s is bound */", a, al->name ? al->name->name : "the last step");
-            if (!compact(st, a)) continue;
-            for (uint32_t i = 0; i < al->row->nfields; i++) {
-                vpc_rfield *f = &al->row->fields[i];
-                if (!kept(st, a, i)) continue;
-                bool narrow = f->ty == VPC_TY_BOOL;
-                if (narrow == (pass == 1)) vpc_cw_line(w, "%s b%u_f_%s;", vpc_emit_ctype(f->ty), a, f->name->name);
-                if (pass == 1 && vpc_emit_has_null_flag(f->ty)) vpc_cw_line(w, "bool b%u_n_%s;", a, f->name->name);
-            }
-        }
-    }
-}
-
-/* Binds r0 to alias a of `run`: a copy of the fields kept, strings owned. */
-static void emit_bind(vpc_emitter *E, vpc_stream *st, uint32_t a)
-{
-    vpc_cw *w = E->w;
-    vpc_row *row = st->pat->aliases[a].row;
-    vpc_cw_line(w, "run->k%u = true;", a);
-    if (!compact(st, a)) {
-        vpc_cw_line(w, "run->b%u = *r0;", a);
-        vpc_emit_own_row(E, row, F("run->b%u.", a), "&run->own");
-        return;
-    }
-    for (uint32_t i = 0; i < row->nfields; i++) {
-        const char *f = row->fields[i].name->name;
-        vpc_ty ty = row->fields[i].ty;
-        if (!kept(st, a, i)) continue;
-        if (ty == VPC_TY_STR)
-            vpc_cw_line(w, "run->b%u_f_%s = r0->n_%s ? r0->f_%s : vp_own_str(ctx, &run->own, r0->f_%s);", a, f, f, f, f);
-        else if (!vpc_emit_has_null_flag(ty))
-            vpc_cw_line(w, "run->b%u_f_%s = vp_own_val(ctx, &run->own, r0->f_%s);", a, f, f);
-        else
-            vpc_cw_line(w, "run->b%u_f_%s = r0->f_%s;", a, f, f);
-        if (vpc_emit_has_null_flag(ty)) vpc_cw_line(w, "run->b%u_n_%s = r0->n_%s;", a, f, f);
-    }
-}
-
-static void agg_fields(vpc_emitter *E, vpc_pplan *p)
-{
-    vpc_cw *w = E->w;
-    for (uint32_t i = 0; i < p->naggs; i++) {
-        vpc_pagg *g = &p->aggs[i];
-        vpc_palias *al = &p->aliases[g->alias];
-        const char *what = al->name->name;
-        switch (g->fn) {
-        case VPC_AGG_COUNT: vpc_cw_line(w, "int64_t g%u; /* len(%s) */", i, what); break;
-        case VPC_AGG_SUM: vpc_cw_line(w, "double g%u; /* sum over %s */", i, what); break;
-        case VPC_AGG_AVG:
-            vpc_cw_line(w, "double g%u; /* avg over %s */", i, what);
-            vpc_cw_line(w, "int64_t g%u_n;", i);
-            break;
-        case VPC_AGG_MIN:
-        case VPC_AGG_MAX:
-            vpc_cw_line(w, "double g%u; /* %s over %s */", i, g->fn == VPC_AGG_MIN ? "min" : "max", what);
-            vpc_cw_line(w, "bool g%u_has;", i);
-            break;
-        default: { /* first, last */
-            vpc_ty ty = al->row->fields[g->field].ty;
-            vpc_cw_line(w, "%s g%u; /* %s over %s */", vpc_emit_ctype(ty), i,
-                        g->fn == VPC_AGG_FIRST ? "first" : "last", what);
-            if (vpc_emit_has_null_flag(ty)) vpc_cw_line(w, "bool g%u_null;", i);
-            vpc_cw_line(w, "bool g%u_set;", i);
-            break;
-        }
-        }
-    }
-}
-
 void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
 {
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
-    for (uint32_t a = 0; a < p->naliases; a++) p->aliases[a].compact = can_compact(st, a);
+    vpc_pbind_plan(st);
+    bool owns = vpc_pbind_owns(st);
     vpc_cw_comment(w, "%s: a run of the pattern (a partial match)", n);
     vpc_cw_open(w, "typedef struct pr_%s", n);
     vpc_cw_line(w, "vp_run h;");
-    binding_decls(E, st);
-    if (p->exhaustive >= 0) {
-        vpc_cw_line(w, "vp_vec xc; /* the exhaustive step's candidates, in arrival order */");
-        vpc_cw_line(w, "vp_vec xa; /* per candidate: bit j set when candidate j may follow it */");
-    }
-    agg_fields(E, p);
-    vpc_cw_line(w, "vp_arena own; /* strings of the bound events (last: a visit rarely needs it) */");
+    vpc_pbind_decls(E, st);
     vpc_cw_close(w, F(" pr_%s;", n));
     if (p->exhaustive >= 0) {
         vpc_cw_line(w, "#define XMAX 64 /* candidates per run: one word of edges each */");
@@ -214,33 +92,18 @@ void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "static pr_%s p_%s_none; /* nothing bound: predicates of a run about to start */", n, n);
     vpc_cw_comment(w, "%s: what a run record holds on the heap, freed at the end", n);
     vpc_cw_open(w, "static void pz_%s(void *record)", n);
-    vpc_cw_line(w, "pr_%s *run = record;", n);
-    vpc_cw_line(w, "vp_arena_free(&run->own);");
+    if (owns) {
+        vpc_cw_line(w, "pr_%s *run = record;", n);
+        vpc_cw_line(w, "vp_arena_free(&run->own);");
+    } else {
+        vpc_cw_line(w, "(void)record; /* nothing */");
+    }
     if (p->exhaustive >= 0) {
         vpc_cw_line(w, "vp_vec_free(&run->xc);");
         vpc_cw_line(w, "vp_vec_free(&run->xa);");
     }
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
-}
-
-/* ---- reading bindings (emit_expr.c) ---- */
-
-vpc_cval vpc_emit_binding(vpc_emitter *E, uint32_t alias, uint32_t field)
-{
-    VPC_ASSERT(E->pat && E->run);
-    vpc_row *r = E->pat->aliases[alias].row;
-    vpc_rfield *f = &r->fields[field];
-    if (E->self_row && (int32_t)alias == E->self_alias) { /* the previous element: always there */
-        const char *v = F("%sf_%s", E->self_row, f->name->name);
-        if (!vpc_emit_has_null_flag(f->ty)) return (vpc_cval){VPC_TY_DYN, v, NULL};
-        return (vpc_cval){f->ty, v, F("%sn_%s", E->self_row, f->name->name)};
-    }
-    const char *b = F("%s->b%u%s", E->run, alias, bsep(E->pat, alias));
-    const char *k = F("%s->k%u", E->run, alias);
-    if (!vpc_emit_has_null_flag(f->ty))
-        return (vpc_cval){VPC_TY_DYN, F("(%s ? %sf_%s : vp_null())", k, b, f->name->name), NULL};
-    return (vpc_cval){f->ty, F("%sf_%s", b, f->name->name), F("(!%s || %sn_%s)", k, b, f->name->name)};
 }
 
 /* ---- per-step functions ---- */
@@ -350,8 +213,16 @@ static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
         vpc_cw_line(w, "run->k%d = true;", term->alias);
     } else if (term->alias >= 0) {
         uint32_t a = (uint32_t)term->alias;
-        emit_bind(E, st, a);
-        emit_agg_update(E, p, a, F("run->b%u%s", a, bsep(p, a)));
+        vpc_pbind_bind(E, st, a);
+        emit_agg_update(E, p, a, vpc_pbind_prefix(E, p, a));
+    }
+    if (j + 1 == p->nsteps && vpc_pbind_completing(p) >= 0) {
+        vpc_cw_comment(w, "the run completes with r0, which the match row reads as it is");
+        vpc_cw_line(w, "pm_%s(ctx, run, r0->time, r0);", n);
+        vpc_cw_line(w, "vp_runs_kill(p_%s, &run->h);", n);
+        vpc_cw_close(w, NULL);
+        vpc_cw_blank(w);
+        return;
     }
     if (kleene(s)) {
         vpc_cw_line(w, "if (run->h.pos == %u && run->h.cnt > 0) run->h.cnt++;", j);
@@ -378,6 +249,12 @@ static void emit_after(vpc_emitter *E, vpc_stream *st)
     vpc_cw_comment(w, "%s: a run that took an event completes, waits for its deadline, emits and goes on, or waits",
                    n);
     vpc_cw_open(w, "static void pf_%s(vp_ctx *ctx, pr_%s *run, int64_t t)", n, n);
+    if (vpc_pbind_completing(p) >= 0) { /* only the last step completes, in its pa_; no step is optional */
+        vpc_cw_line(w, "(void)ctx, (void)run, (void)t;");
+        vpc_cw_close(w, NULL);
+        vpc_cw_blank(w);
+        return;
+    }
     vpc_cw_open(w, "if (run->h.pos == %u)", p->nsteps);
     if (p->ntrailing) {
         vpc_cw_line(w, "vp_runs_wait(p_%s, &run->h, run->h.t0 + %lldLL); /* no NOT until then: a match */", n,
@@ -413,28 +290,22 @@ static void emit_match(vpc_emitter *E, vpc_stream *st)
     vpc_pplan *p = st->pat;
     vpc_row *m = p->match;
     const char *n = st->name->name;
-    vpc_cw_open(w, "static void %s_%s(vp_ctx *ctx, const pr_%s *run, int64_t t)", p->exhaustive >= 0 ? "pm1" : "pm",
-                n, n);
+    vpc_cw_open(w, "static void %s_%s(vp_ctx *ctx, const pr_%s *run, int64_t t%s)", p->exhaustive >= 0 ? "pm1" : "pm",
+                n, n, completing_param(E, p));
     vpc_cw_line(w, "%s m = {0};", m->cname);
     vpc_cw_line(w, "m.time = t;");
     for (uint32_t i = 0; i < m->nfields; i++) {
         vpc_rfield *f = &m->fields[i];
         const char *fn = f->name->name;
         bool flag = vpc_emit_has_null_flag(f->ty);
-        if (f->part >= 0 && !kept(st, (uint32_t)f->part, f->pfield)) { /* never read */
-            if (flag) vpc_cw_line(w, "m.n_%s = true;", fn);
-            else vpc_cw_line(w, "m.f_%s = vp_null();", fn);
-            continue;
-        }
         if (f->part >= 0) {
-            vpc_rfield *src = &p->aliases[f->part].row->fields[f->pfield];
-            if (flag) {
-                const char *sep = bsep(p, (uint32_t)f->part);
-                vpc_cw_line(w, "m.f_%s = run->b%d%sf_%s;", fn, f->part, sep, src->name->name);
-                vpc_cw_line(w, "m.n_%s = !run->k%d || run->b%d%sn_%s;", fn, f->part, f->part, sep, src->name->name);
+            vpc_cval c = vpc_pbind_field(E, st, (uint32_t)f->part, f->pfield);
+            if (c.ty == VPC_TY_NULL) { /* never read */
+                if (flag) vpc_cw_line(w, "m.n_%s = true;", fn);
+                else vpc_cw_line(w, "m.f_%s = vp_null();", fn);
             } else {
-                vpc_cw_line(w, "m.f_%s = run->k%d ? run->b%d%sf_%s : vp_null();", fn, f->part, f->part,
-                            bsep(p, (uint32_t)f->part), src->name->name);
+                vpc_cw_line(w, "m.f_%s = %s;", fn, c.v);
+                if (flag) vpc_cw_line(w, "m.n_%s = %s;", fn, c.n);
             }
             continue;
         }
@@ -473,18 +344,19 @@ static void emit_match(vpc_emitter *E, vpc_stream *st)
 }
 
 /* Kills the run when r0 (input k) matches a negation in nots[0..nn). */
+/* guard: a condition ANDed in (without a branch of its own), or "". */
 static void emit_nots(vpc_emitter *E, vpc_stream *st, vpc_pterm *nots, uint32_t nn, uint32_t k, const char *kind,
-                      uint32_t j)
+                      uint32_t j, const char *guard)
 {
     for (uint32_t t = 0; t < nn; t++)
         if (term_reads(&nots[t], k))
-            vpc_cw_line(E->w, "if (%s(ctx, run, r0)) { vp_runs_kill(p_%s, &run->h); return; }",
-                        term_fn(E, st, kind, j, t), st->name->name);
+            vpc_cw_line(E->w, "if (%s(ctx, run, r0)%s) { vp_runs_kill(p_%s, &run->h); return; }",
+                        term_fn(E, st, kind, j, t), guard, st->name->name);
 }
 
 /* The candidates of a run at `from` for a row of input k: the first
  * mandatory step, then the optional ones before it, nearest first. */
-static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k)
+static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k, const char *guard)
 {
     vpc_pplan *p = st->pat;
     uint32_t m = mandatory_from(p, from);
@@ -495,18 +367,40 @@ static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint3
         vpc_pstep *s = &p->steps[order[i]];
         for (uint32_t t = 0; t < s->nterms; t++)
             if (term_reads(&s->terms[t], k))
-                vpc_cw_line(E->w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
-                            term_fn(E, st, "pt", order[i], t), term_fn(E, st, "pa", order[i], t));
+                vpc_cw_line(E->w, "if (%s(ctx, run, r0)%s) { %s(ctx, run, r0); return; }",
+                            term_fn(E, st, "pt", order[i], t), guard, term_fn(E, st, "pa", order[i], t));
     }
 }
 
 /* The negations of the gaps a run at `from` crosses before its next
  * mandatory step. */
-static void emit_gap_nots(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k)
+static void emit_gap_nots(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k, const char *guard)
 {
     vpc_pplan *p = st->pat;
     uint32_t m = mandatory_from(p, from);
-    for (uint32_t j = from; j <= m && j < p->nsteps; j++) emit_nots(E, st, p->steps[j].nots, p->steps[j].nnots, k, "pn", j);
+    for (uint32_t j = from; j <= m && j < p->nsteps; j++)
+        emit_nots(E, st, p->steps[j].nots, p->steps[j].nnots, k, "pn", j, guard);
+}
+
+/* A Kleene-plus step j: until it has taken an event only its own term is
+ * a candidate (after the NOTs of the gap before it); from then on the
+ * steps after it come first. Whether it has taken one varies from run to
+ * run, so the candidates test it without a branch of its own: a predicate
+ * costs less than a mispredicted branch, and reads nothing unbound that
+ * could fault (an unbound binding is null). */
+static void emit_plus_visit(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    vpc_pstep *s = &st->pat->steps[j];
+    vpc_cw_line(w, "bool more = run->h.cnt > 0; /* it took an event */");
+    emit_nots(E, st, s->nots, s->nnots, k, "pn", j, " & !more");
+    emit_gap_nots(E, st, j + 1, k, " & more");
+    emit_candidates(E, st, j + 1, k, " & more");
+    for (uint32_t t = 0; t < s->nterms; t++)
+        if (term_reads(&s->terms[t], k))
+            vpc_cw_line(w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }", term_fn(E, st, "pt", j, t),
+                        term_fn(E, st, "pa", j, t));
+    vpc_cw_line(w, "return;");
 }
 
 /* pv_: one run meets a row of input k (LANGUAGE.md §5.2 1b-1d). */
@@ -516,16 +410,22 @@ static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
     vpc_cw_open(w, "static void pv_%s_%u(vp_ctx *ctx, pr_%s *run, const %s *r0)", n, k, n, st->inputs[k].row->cname);
-    emit_nots(E, st, p->nots, p->nnots, k, "pg", 0);
+    emit_nots(E, st, p->nots, p->nnots, k, "pg", 0, "");
     vpc_cw_open(w, "switch (run->h.pos)");
     for (uint32_t j = 0; j < p->nsteps; j++) {
         vpc_pstep *s = &p->steps[j];
+        if (kleene(s) && s->quant == VPC_PQ_PLUS && !s->exhaustive) {
+            vpc_cw_open(w, "case %u:", j);
+            emit_plus_visit(E, st, j, k);
+            vpc_cw_close(w, NULL);
+            continue;
+        }
         vpc_cw_line(w, "case %u:", j);
         w->indent++;
         if (kleene(s)) {
             vpc_cw_open(w, "if (run->h.cnt > 0)");
-            emit_gap_nots(E, st, j + 1, k);
-            emit_candidates(E, st, j + 1, k);
+            emit_gap_nots(E, st, j + 1, k, "");
+            emit_candidates(E, st, j + 1, k, "");
             for (uint32_t t = 0; t < s->nterms; t++)
                 if (term_reads(&s->terms[t], k))
                     vpc_cw_line(w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
@@ -541,14 +441,14 @@ static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
             vpc_cw_line(w, "return;");
             vpc_cw_close(w, NULL);
         }
-        emit_gap_nots(E, st, j, k);
-        emit_candidates(E, st, j, k);
+        emit_gap_nots(E, st, j, k, "");
+        emit_candidates(E, st, j, k, "");
         vpc_cw_line(w, "return;");
         w->indent--;
     }
     vpc_cw_line(w, "default: /* waiting for the trailing NOT's deadline */");
     w->indent++;
-    emit_nots(E, st, p->trailing, p->ntrailing, k, "pz", 0);
+    emit_nots(E, st, p->trailing, p->ntrailing, k, "pz", 0, "");
     vpc_cw_line(w, "return;");
     w->indent--;
     vpc_cw_close(w, NULL);
@@ -607,6 +507,7 @@ static void emit_start(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
+    bool owns = vpc_pbind_owns(st);
     vpc_cw_open(w, "static void ps_%s_%u(vp_ctx *ctx, const %s *r0)", n, k, st->inputs[k].row->cname);
     vpc_cw_line(w, "const pr_%s *none = &p_%s_none;", n, n);
     uint32_t m = mandatory_from(p, 0);
@@ -622,16 +523,16 @@ static void emit_start(vpc_emitter *E, vpc_stream *st, uint32_t k)
             vpc_cw_line(w, "if (part < 0) return;");
             vpc_cw_line(w, "pr_%s *run = (pr_%s *)vp_runs_start(p_%s, part, r0->time);", n, n, n);
             vpc_cw_line(w, "vp_run h = run->h;");
-            vpc_cw_line(w, "vp_arena own = run->own;");
+            if (owns) vpc_cw_line(w, "vp_arena own = run->own;");
             if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = run->xc, xa = run->xa;");
             vpc_cw_line(w, "*run = p_%s_none; /* nothing bound */", n);
             vpc_cw_line(w, "run->h = h;");
-            vpc_cw_line(w, "run->own = own;");
+            if (owns) vpc_cw_line(w, "run->own = own;");
             if (p->exhaustive >= 0) {
                 vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
                 vpc_cw_line(w, "run->xc.n = run->xa.n = 0;");
             }
-            vpc_cw_line(w, "vp_arena_clear(&run->own);");
+            if (owns) vpc_cw_line(w, "vp_arena_clear(&run->own);");
             vpc_cw_line(w, "%s(ctx, run, r0);", term_fn(E, st, "pa", order[i], t));
             vpc_cw_line(w, "return;");
             vpc_cw_close(w, NULL);
@@ -666,8 +567,8 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     if (p->ntrailing) vpc_cw_line(w, "pc_%s(ctx, clock);", n);
     if (p->within >= 0) {
         vpc_cw_comment(w, "expired runs, oldest created first (those behind a younger one go when visited)");
-        vpc_cw_line(w, "for (vp_run *h; (h = vp_runs_oldest(p_%s)) && !h->waiting && clock - h->t0 > %lldLL;)", n,
-                    (long long)p->within);
+        vpc_cw_line(w, "for (vp_run *h; (h = vp_runs_oldest(p_%s)) && %sclock - h->t0 > %lldLL;)", n,
+                    p->ntrailing ? "!h->waiting && " : "", (long long)p->within);
         vpc_cw_line(w, "    vp_runs_kill(p_%s, h);", n);
     }
     if (visits) {
@@ -681,15 +582,16 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cw_line(w, "pr_%s *run = &runs[i];", n);
         vpc_cw_line(w, "if (run->h.dead) continue;");
         if (p->within >= 0)
-            vpc_cw_line(w, "if (!run->h.waiting && clock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
-                        (long long)p->within, n);
+            vpc_cw_line(w, "if (%sclock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
+                        p->ntrailing ? "!run->h.waiting && " : "", (long long)p->within, n);
         vpc_cw_line(w, "pv_%s_%u(ctx, run, r0);", n, k);
         vpc_cw_line(w, "if (run->h.dead) continue;");
+        bool owns = vpc_pbind_owns(st);
         vpc_cw_open(w, "if (i != kept) /* the dead record's heap memory stays behind, as a spare */");
-        vpc_cw_line(w, "vp_arena own = runs[kept].own;");
+        if (owns) vpc_cw_line(w, "vp_arena own = runs[kept].own;");
         if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = runs[kept].xc, xa = runs[kept].xa;");
         vpc_cw_line(w, "runs[kept] = *run;");
-        vpc_cw_line(w, "run->own = own;");
+        if (owns) vpc_cw_line(w, "run->own = own;");
         if (p->exhaustive >= 0) vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
         vpc_cw_line(w, "run->h.dead = true;");
         vpc_cw_close(w, NULL);
@@ -836,7 +738,9 @@ void vpc_emit_pattern_entries(vpc_emitter *E, vpc_stream *st)
     vpc_emit_stream_comment(E, st);
     E->pat = p;
     E->depth = "0";
-    vpc_cw_line(w, "static void pm_%s(vp_ctx *ctx, %spr_%s *run, int64_t t);", n, p->exhaustive >= 0 ? "" : "const ", n);
+    vpc_cw_line(w, "static void pm_%s(vp_ctx *ctx, %spr_%s *run, int64_t t%s);", n, p->exhaustive >= 0 ? "" : "const ", n,
+                completing_param(E, p));
+    E->pat_stream = st;
     if (p->exhaustive >= 0) emit_chain_pred(E, st);
     vpc_cw_line(w, "static void pf_%s(vp_ctx *ctx, pr_%s *run, int64_t t);", n, n);
     for (uint32_t j = 0; j < p->nsteps; j++)
@@ -854,6 +758,7 @@ void vpc_emit_pattern_entries(vpc_emitter *E, vpc_stream *st)
     if (p->ntrailing) emit_confirm(E, st);
     for (uint32_t k = 0; k < st->ninputs; k++) emit_entry(E, st, k);
     E->pat = NULL;
+    E->pat_stream = NULL;
     E->run = NULL;
 }
 
@@ -867,6 +772,7 @@ void vpc_emit_pattern_init(vpc_emitter *E)
                     st->pat->partitioned || st->pat->keyed ? "true" : "false",
                     st->pat->within >= 0 ? "true" : "false", (long long)st->pat->max_runs,
                     (long long)E->prog->max_partitions);
+        vpc_pbind_init(E, st);
         if (st->pat->exhaustive >= 0) {
             vpc_cw_line(E->w, "p_%s_cx = vp_counter(ctx, \"stream %s: candidates dropped: exhaustive Kleene step limit (64 per run)\");",
                         st->name->name, st->name->name);
