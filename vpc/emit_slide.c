@@ -19,9 +19,10 @@
  * no row can be past its end. With one (.watermark(out_of_order: d)) rows
  * up to d past it are kept aside in a second queue, `later`, and join the
  * window queue, in arrival order, when the window closing next has moved
- * far enough. Rows are numbered as they arrive and a run never spans rows
- * that went elsewhere, so a run that joins behind rows that arrived after
- * it (out of order) only needs the queue put back in arrival order once.
+ * far enough. When an aggregate keeps row order, rows are numbered as they
+ * arrive and a run never spans rows that went elsewhere, so a run that
+ * joins behind rows that arrived after it (out of order) only needs the
+ * queue put back in arrival order once.
  *
  * count(distinct x) keeps one counted multiset per partition (vp_bag):
  * every row held holds its value, the rows of the window queue count it;
@@ -29,9 +30,19 @@
  * rows' value ids so they can be released when it leaves.
  *
  * A row older than a newer run of its queue (out of order) starts a run of
- * its own; when its pane leaves, the queue is compacted in one pass. Runs
- * per partition are bounded (max_runs); an out-of-order row past the bound
- * is dropped and counted. */
+ * its own when an aggregate keeps row order (first, last, ema). When none
+ * does, it joins the run its pane has in the back of the window queue (or
+ * in `later`), found in O(1) through a ring indexed by pane (`own`, made
+ * on the partition's first out-of-order row), and starts a run only when
+ * its pane has none there: a pane then has at most one run in the front,
+ * one in the back and one in `later`. A run behind a later pane leaves by
+ * compacting the queue in one pass when its pane leaves; compacting also
+ * merges each pane's runs into one. Runs per partition are bounded
+ * (max_runs); an out-of-order row past the bound is dropped and counted,
+ * which with aggregates that ignore row order no row of an open window
+ * reaches. */
+#include <string.h>
+
 #include "emit.h"
 
 #define F(...) vpc_emit_fmt(E, __VA_ARGS__)
@@ -39,6 +50,36 @@
 static bool is_time(const vpc_wplan *p) { return p->kind == VPC_W_TIME; }
 /* The clock trails the latest row: rows may be past the window closing next. */
 static bool lagging(const vpc_wplan *p) { return is_time(p) && p->out_of_order > 0; }
+
+/* Every aggregate ignores the order of rows (all but first, last and ema):
+ * an out-of-order row joins a run its pane already has. */
+static bool any_order(const vpc_wplan *p)
+{
+    if (!is_time(p)) return false;
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        vpc_aggfn f = p->aggs[i].fn;
+        if (f == VPC_AGG_FIRST || f == VPC_AGG_LAST || f == VPC_AGG_EMA) return false;
+    }
+    return true;
+}
+
+/* With a watermark, unless any order will do: runs are numbered by arrival
+ * and the window queue is put back in that order. */
+static bool arrival_order(const vpc_wplan *p) { return lagging(p) && !any_order(p); }
+
+/* Entries of the ring that finds the run of a pane (any_order): a power of
+ * two past the panes one partition can hold at once, those of the open
+ * windows and those a watermark keeps, so they never share an entry. Past
+ * the cap, panes that share one may start more runs (the bound applies). */
+static int64_t own_size(const vpc_wplan *p)
+{
+    const int64_t cap = (int64_t)1 << 16;
+    int64_t lag = lagging(p) ? p->out_of_order / p->pane + 2 : 0;
+    int64_t span = p->npanes >= cap || lag >= cap ? cap : p->npanes + p->slide / p->pane + 2 + lag;
+    int64_t n = 16;
+    while (n < span && n < cap) n *= 2;
+    return n;
+}
 
 static uint32_t ndistinct(const vpc_wplan *p)
 {
@@ -62,7 +103,7 @@ void vpc_emit_slide_types(vpc_emitter *E, vpc_stream *st)
     vpc_cw_open(w, "typedef struct run_%s", n);
     vpc_cw_line(w, "int64_t pane; /* pane number: %s / %lld */", is_time(p) ? "time" : "(row - 1)",
                 (long long)p->pane);
-    if (lagging(p)) vpc_cw_line(w, "int64_t seq, last; /* arrival numbers of its first and last rows */");
+    if (arrival_order(p)) vpc_cw_line(w, "int64_t seq, last; /* arrival numbers of its first and last rows */");
     vpc_cw_line(w, "wa_%s agg; /* its rows */", n);
     vpc_cw_line(w, "wa_%s sfx; /* front runs: its rows and those of newer front runs */", n);
     if (ndistinct(p))
@@ -90,8 +131,17 @@ void vpc_emit_slide_fields(vpc_emitter *E, vpc_stream *st)
         vpc_cw_line(w, "int64_t lmax, later_stray; /* the same as pmax and stray_min, for later */");
         vpc_cw_line(w, "int64_t hi; /* the first pane past the window closing next, or earlier */");
         vpc_cw_line(w, "int64_t jfirst; /* the first window registered, unless closed */");
+    }
+    if (arrival_order(p)) {
         vpc_cw_line(w, "int64_t seq; /* rows received */");
         vpc_cw_line(w, "bool unsorted; /* runs are out of arrival order */");
+    }
+    if (any_order(p)) {
+        vpc_cw_line(w, "vp_vec own; /* int64_t, made on the first row out of order: per pane mod %lld, where its"
+                       " newest run is (gone + index in runs%s) */", (long long)own_size(p),
+                    lagging(p) ? ", lgone + index in later" : "");
+        vpc_cw_line(w, "int64_t gone; /* runs that left runs from the front */");
+        if (lagging(p)) vpc_cw_line(w, "int64_t lgone; /* and later */");
     }
     for (uint32_t i = 0; i < p->naggs; i++)
         if (p->aggs[i].fn == VPC_AGG_DISTINCT)
@@ -163,7 +213,67 @@ static void emit_distinct_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_blank(w);
 }
 
-/* With a watermark: wmove_<S>, wjoin_<S>, wsort_<S>. */
+/* any_order: run `pos` (gone or lgone + its index) is now the newest run of
+ * pane `pane` (C expressions), once the ring is made. */
+static void emit_own_set(vpc_emitter *E, const vpc_wplan *p, const char *pane, const char *pos)
+{
+    if (!any_order(p)) return;
+    vpc_cw_line(E->w, "if (s->own.n) ((int64_t *)s->own.p)[(uint64_t)%s & %lldU] = %s;", pane,
+                (long long)own_size(p) - 1, pos);
+}
+
+/* any_order: wown_<S>, wfind_<S>, wmerge_<S>. */
+static void emit_own_fns(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_wplan *p = st->win;
+    const char *n = st->name->name;
+    long long mask = (long long)own_size(p) - 1;
+    vpc_cw_comment(w, "%s: the ring of runs by pane, made on the first row out of order: every run held enters it", n);
+    vpc_cw_open(w, "static void wown_%s(ws_%s *s)", n, n);
+    vpc_cw_line(w, "for (int64_t i = 0; i <= %lldL; i++) *(int64_t *)vp_vec_push(&s->own, (int64_t)sizeof(int64_t), -1)"
+                   " = -1;", mask);
+    vpc_cw_line(w, "int64_t *own = s->own.p;");
+    vpc_cw_line(w, "for (int64_t i = 0; i < s->runs.n; i++) own[(uint64_t)%s->pane & %lldU] = s->gone + i;",
+                run_at(E, n, "i"), mask);
+    if (lagging(p))
+        vpc_cw_line(w, "for (int64_t i = 0; i < s->later.n; i++) own[(uint64_t)%s->pane & %lldU] = s->lgone + i;",
+                    run_in(E, n, "later", "i"), mask);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+
+    vpc_cw_comment(w, "%s: the run of the pane that can take a row in any order: in the back of the window queue"
+                      " (now)%s; NULL: none", n, lagging(p) ? " or in later" : "");
+    vpc_cw_open(w, "static run_%s *wfind_%s(ws_%s *s, int64_t pane, bool now)", n, n, n);
+    vpc_cw_line(w, "if (!s->own.n) wown_%s(s);", n);
+    vpc_cw_line(w, "int64_t at = ((const int64_t *)s->own.p)[(uint64_t)pane & %lldU];", mask);
+    vpc_cw_line(w, "run_%s *r = NULL;", n);
+    vpc_cw_line(w, "if (now && at - s->gone >= s->nf && at - s->gone < s->runs.n) r = %s;",
+                run_at(E, n, "at - s->gone"));
+    if (lagging(p))
+        vpc_cw_line(w, "if (!now && at - s->lgone >= 0 && at - s->lgone < s->later.n) r = %s;",
+                    run_in(E, n, "later", "at - s->lgone"));
+    vpc_cw_comment(w, "an entry left behind points elsewhere");
+    vpc_cw_line(w, "return r && r->pane == pane ? r : NULL;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+
+    vpc_cw_comment(w, "%s: the rows of run r join run into, of the same pane", n);
+    vpc_cw_open(w, "static void wmerge_%s(run_%s *into, run_%s *r)", n, n, n);
+    vpc_cw_line(w, "wcat_%s(&into->agg, &into->agg, &r->agg);", n);
+    if (ndistinct(p)) {
+        vpc_cw_open(w, "for (int64_t i = 0; i < r->ids.n; i++)");
+        vpc_cw_line(w, "int32_t *to = vp_vec_push(&into->ids, %s, -1);", ids_elem(E, p));
+        vpc_cw_line(w, "const int32_t *id = (const int32_t *)r->ids.p + i * %uL;", ndistinct(p));
+        vpc_cw_line(w, "for (int k = 0; k < %u; k++) to[k] = id[k];", ndistinct(p));
+        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "vp_vec_clear(&r->ids, %s);", ids_elem(E, p));
+    }
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
+/* With a watermark: wmove_<S>, wjoin_<S>, wsort_<S> (arrival order only). */
 static void emit_later_fns(vpc_emitter *E, vpc_stream *st)
 {
     vpc_cw *w = E->w;
@@ -174,7 +284,9 @@ static void emit_later_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_open(w, "static void wmove_%s(ws_%s *s, run_%s *r)", n, n, n);
     vpc_cw_line(w, "run_%s *m = vp_runq_push(&s->runs, (int64_t)sizeof(run_%s));", n, n);
     swap_runs(E, n, "m", "r");
-    vpc_cw_line(w, "if (s->runs.n > 1 && %s->last > m->seq) s->unsorted = true;", run_at(E, n, "s->runs.n - 2"));
+    emit_own_set(E, p, "m->pane", "s->gone + s->runs.n - 1");
+    if (arrival_order(p))
+        vpc_cw_line(w, "if (s->runs.n > 1 && %s->last > m->seq) s->unsorted = true;", run_at(E, n, "s->runs.n - 2"));
     vpc_cw_line(w, "if (m->pane < s->pmax && m->pane < s->stray_min) s->stray_min = m->pane;");
     vpc_cw_line(w, "if (m->pane > s->pmax) s->pmax = m->pane;");
     vpc_cw_line(w, "wcat_%s(&s->back, &s->back, &m->agg);", n);
@@ -190,6 +302,7 @@ static void emit_later_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_open(w, "while (s->later.n && %s->pane < s->hi)", later0);
     vpc_cw_line(w, "wmove_%s(s, %s);", n, later0);
     vpc_cw_line(w, "vp_runq_pop(&s->later);");
+    if (any_order(p)) vpc_cw_line(w, "s->lgone++;");
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
@@ -203,6 +316,7 @@ static void emit_later_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "if (r->pane < top && r->pane < s->later_stray) s->later_stray = r->pane;");
     vpc_cw_line(w, "if (r->pane > top) top = r->pane;");
+    emit_own_set(E, p, "r->pane", "s->lgone + kept");
     vpc_cw_open(w, "if (kept < i)");
     vpc_cw_line(w, "run_%s *k = %s;", n, run_in(E, n, "later", "kept"));
     swap_runs(E, n, "k", "r");
@@ -213,6 +327,7 @@ static void emit_later_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "s->lmax = top;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
+    if (!arrival_order(p)) return;
 
     vpc_cw_comment(w, "%s: runs back in arrival order (an insertion sort: runs joined late are few and near)", n);
     vpc_cw_open(w, "static void wsort_%s(ws_%s *s)", n, n);
@@ -272,6 +387,7 @@ void vpc_emit_slide_fns(vpc_emitter *E, vpc_stream *st)
     vpc_cw_blank(w);
 
     if (ndistinct(p)) emit_distinct_fns(E, st);
+    if (any_order(p)) emit_own_fns(E, st);
     if (lagging(p)) emit_later_fns(E, st);
 
     if (is_time(p)) {
@@ -288,6 +404,17 @@ void vpc_emit_slide_fns(vpc_emitter *E, vpc_stream *st)
             vpc_cw_close(w, NULL);
         } else {
             vpc_cw_line(w, "if (r->pane < lo) continue;");
+        }
+        if (any_order(p)) {
+            vpc_cw_comment(w, "a pane's runs become one: the first one kept, which the ring points to");
+            vpc_cw_line(w, "int64_t *own = s->own.n ? &((int64_t *)s->own.p)[(uint64_t)r->pane & %lldU] : NULL;",
+                        (long long)own_size(p) - 1);
+            vpc_cw_open(w, "if (own && *own - s->gone >= 0 && *own - s->gone < kept && %s->pane == r->pane)",
+                        run_at(E, n, "*own - s->gone"));
+            vpc_cw_line(w, "wmerge_%s(%s, r);", n, run_at(E, n, "*own - s->gone"));
+            vpc_cw_line(w, "continue;");
+            vpc_cw_close(w, NULL);
+            vpc_cw_line(w, "if (own) *own = s->gone + kept;");
         }
         vpc_cw_line(w, "if (r->pane < top && r->pane < s->stray_min) s->stray_min = r->pane;");
         vpc_cw_line(w, "if (r->pane > top) top = r->pane;");
@@ -316,6 +443,7 @@ void vpc_emit_slide_fns(vpc_emitter *E, vpc_stream *st)
     if (ndistinct(p)) vpc_cw_line(w, "wdrop_%s(s, %s, true);", n, run_at(E, n, "0"));
     vpc_cw_line(w, "vp_runq_pop(&s->runs);");
     vpc_cw_line(w, "s->nf--;");
+    if (any_order(p)) vpc_cw_line(w, "s->gone++;");
     vpc_cw_close(w, NULL);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
@@ -330,7 +458,7 @@ void vpc_emit_slide_fns(vpc_emitter *E, vpc_stream *st)
                     (long long)p->size, (long long)p->slide, (long long)p->size, (long long)p->pane);
     if (lagging(p)) vpc_cw_line(w, "wjoin_%s(s, lo + %lldL);", n, (long long)p->npanes);
     vpc_cw_line(w, "wevict_%s(s, lo);", n);
-    if (lagging(p)) vpc_cw_line(w, "if (s->unsorted) wsort_%s(s);", n);
+    if (arrival_order(p)) vpc_cw_line(w, "if (s->unsorted) wsort_%s(s);", n);
     vpc_cw_line(w, "wa_%s all;", n);
     vpc_cw_line(w, "wcat_%s(&all, s->nf ? &%s->sfx : &wempty_%s, &s->back);", n, run_at(E, n, "0"), n);
     vpc_cw_line(w, "const wa_%s *win = &all;", n);
@@ -416,9 +544,20 @@ static void emit_new_run(vpc_emitter *E, vpc_stream *st, const char *q, const ch
     }
     vpc_cw_line(w, "run = vp_runq_push(&s->%s, (int64_t)sizeof(run_%s));", q, n);
     vpc_cw_line(w, "run->pane = pane;");
-    if (lagging(p)) vpc_cw_line(w, "run->seq = s->seq + 1;");
+    emit_own_set(E, p, "pane", F("s->%s + s->%s.n - 1", strcmp(q, "runs") ? "lgone" : "gone", q));
+    if (arrival_order(p)) vpc_cw_line(w, "run->seq = s->seq + 1;");
     vpc_cw_line(w, "wreset_%s(&run->agg);", n);
     if (ndistinct(p)) vpc_cw_line(w, "vp_vec_clear(&run->ids, %s);", ids_elem(E, p));
+}
+
+/* any_order: when `run`, the newest of the row's queue, is of another pane,
+ * the run its pane has there takes the row, if any. `top`: the latest pane
+ * of that queue; a row before it is out of order (and makes the ring). */
+static void emit_find_run(vpc_emitter *E, vpc_stream *st, const char *top, const char *now)
+{
+    vpc_cw_comment(E->w, "any order will do: the row joins the run its pane has, if any");
+    vpc_cw_line(E->w, "if ((!run || run->pane != pane) && (pane < %s || s->own.n)) run = wfind_%s(s, pane, %s);", top,
+                st->name->name, now);
 }
 
 /* Registers windows from ... to (C expressions) of partition `s` for closing. */
@@ -457,8 +596,13 @@ void vpc_emit_slide_add(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
         vpc_cw_line(w, "bool now = pane < s->hi; /* in the window closing next */");
         vpc_cw_line(w, "run_%s *run = now ? (s->runs.n > s->nf ? %s : NULL) : (s->later.n ? %s : NULL);", n,
                     run_at(E, n, "s->runs.n - 1"), run_in(E, n, "later", "s->later.n - 1"));
-        vpc_cw_comment(w, "a run holds consecutive rows only");
-        vpc_cw_open(w, "if (!run || run->pane != pane || run->last != s->seq)");
+        if (arrival_order(p)) {
+            vpc_cw_comment(w, "a run holds consecutive rows only");
+            vpc_cw_open(w, "if (!run || run->pane != pane || run->last != s->seq)");
+        } else {
+            emit_find_run(E, st, "(now ? s->pmax : s->lmax)", "now");
+            vpc_cw_open(w, "if (!run || run->pane != pane)");
+        }
         vpc_cw_open(w, "if (now)");
         emit_new_run(E, st, "runs", "pmax", "stray_min");
         vpc_cw_close(w, NULL);
@@ -466,10 +610,11 @@ void vpc_emit_slide_add(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
         emit_new_run(E, st, "later", "lmax", "later_stray");
         vpc_cw_close(w, NULL);
         vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "run->last = ++s->seq;");
+        if (arrival_order(p)) vpc_cw_line(w, "run->last = ++s->seq;");
         emit_fold(E, st, args, "now");
     } else {
         vpc_cw_line(w, "run_%s *run = s->runs.n > s->nf ? %s : NULL;", n, run_at(E, n, "s->runs.n - 1"));
+        if (any_order(p)) emit_find_run(E, st, "s->pmax", "true");
         vpc_cw_open(w, "if (!run || run->pane != pane)");
         emit_new_run(E, st, "runs", "pmax", "stray_min");
         vpc_cw_close(w, NULL);
@@ -517,6 +662,7 @@ void vpc_emit_slide_free(vpc_emitter *E, vpc_stream *st)
     vpc_wplan *p = st->win;
     emit_free_queue(E, st, "runs");
     if (lagging(p)) emit_free_queue(E, st, "later");
+    if (any_order(p)) vpc_cw_line(E->w, "vp_vec_free(&s->own);");
     vpc_emit_agg_free(E, p, "(&s->back)");
     for (uint32_t i = 0; i < p->naggs; i++)
         if (p->aggs[i].fn == VPC_AGG_DISTINCT) vpc_cw_line(E->w, "vp_bag_free(&s->a%u_bag);", i);
