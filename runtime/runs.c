@@ -61,10 +61,12 @@ struct vp_runs {
     int64_t idxcap;
     bool keyed;               /* partitions come from keys (else one partition) */
     rt_made *made;            /* swept: every run by creation, a ring from mhead */
-    int64_t mhead, mn, mcap;
+    int64_t mhead, mn, mcap; /* mcap: 0 or a power of two */
     bool swept;               /* runs expire: vp_runs_oldest is used */
     rt_wait *heap;
     int64_t nheap, capheap;
+    rt_wait *due;             /* taken from the heap, by creation; confirmed from duehead */
+    int64_t ndue, duehead, capdue;
     int32_t c_evicted, c_parts;
 };
 
@@ -319,8 +321,8 @@ static void made(vp_runs *R, int32_t part, int64_t seq)
     if (R->mn > 2 * R->live + 1024) {
         int64_t j = 0;
         for (int64_t i = 0; i < R->mn; i++) {
-            rt_made e = R->made[(R->mhead + i) % R->mcap];
-            if (find(R, e.part, e.seq)) R->made[(R->mhead + j++) % R->mcap] = e;
+            rt_made e = R->made[(R->mhead + i) & (R->mcap - 1)];
+            if (find(R, e.part, e.seq)) R->made[(R->mhead + j++) & (R->mcap - 1)] = e;
         }
         R->mn = j;
     }
@@ -328,13 +330,13 @@ static void made(vp_runs *R, int32_t part, int64_t seq)
         int64_t cap = R->mcap ? 2 * R->mcap : 1024;
         rt_made *m = malloc((size_t)cap * sizeof *m);
         if (!m) rt_oom();
-        for (int64_t i = 0; i < R->mn; i++) m[i] = R->made[(R->mhead + i) % R->mcap];
+        for (int64_t i = 0; i < R->mn; i++) m[i] = R->made[(R->mhead + i) & (R->mcap - 1)];
         free(R->made);
         R->made = m;
         R->mcap = cap;
         R->mhead = 0;
     }
-    R->made[(R->mhead + R->mn++) % R->mcap] = (rt_made){seq, part};
+    R->made[(R->mhead + R->mn++) & (R->mcap - 1)] = (rt_made){seq, part};
 }
 
 vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0)
@@ -375,7 +377,7 @@ static vp_run *oldest_of(vp_runs *R, rt_made e)
 
 vp_run *vp_runs_oldest(vp_runs *R)
 {
-    for (; R->mn; R->mhead = (R->mhead + 1) % R->mcap, R->mn--) {
+    for (; R->mn; R->mhead = (R->mhead + 1) & (R->mcap - 1), R->mn--) {
         vp_run *r = oldest_of(R, R->made[R->mhead]);
         if (r) return r;
     }
@@ -432,19 +434,33 @@ static vp_run *find(vp_runs *R, int32_t part, int64_t seq)
     return r && r->seq == seq && !r->dead ? r : NULL;
 }
 
-vp_run *vp_runs_due(vp_runs *R, int64_t clock, int64_t *deadline)
+static int by_seq(const void *a, const void *b)
 {
-    while (R->nheap) {
-        rt_wait top = R->heap[0];
-        vp_run *r = find(R, top.part, top.seq);
-        bool valid = r && r->waiting;
-        if (valid && top.deadline >= clock) return NULL;
+    int64_t x = ((const rt_wait *)a)->seq, y = ((const rt_wait *)b)->seq;
+    return (x > y) - (x < y);
+}
+
+void vp_runs_due(vp_runs *R, int64_t clock)
+{
+    while (R->nheap && R->heap[0].deadline < clock) {
+        R->due = grow(R->due, &R->capdue, (int64_t)sizeof *R->due, R->ndue + 1);
+        R->due[R->ndue++] = R->heap[0];
         heap_pop(R);
-        if (valid) {
-            *deadline = top.deadline;
+    }
+    if (R->ndue - R->duehead > 1) qsort(R->due + R->duehead, (size_t)(R->ndue - R->duehead), sizeof *R->due, by_seq);
+}
+
+vp_run *vp_runs_next_due(vp_runs *R, int64_t seq, int64_t *deadline)
+{
+    while (R->duehead < R->ndue && R->due[R->duehead].seq <= seq) {
+        rt_wait e = R->due[R->duehead++];
+        vp_run *r = find(R, e.part, e.seq); /* gone (killed by a NOT): skipped */
+        if (r && r->waiting) {
+            *deadline = e.deadline;
             return r;
         }
     }
+    if (R->duehead == R->ndue) R->duehead = R->ndue = 0;
     return NULL;
 }
 
@@ -460,6 +476,7 @@ void vp_runs_free(vp_runs *R, void (*fini)(void *record))
     free(R->parts);
     free(R->idx);
     free(R->heap);
+    free(R->due);
     free(R->made);
     free(R->tmp);
     free(R);

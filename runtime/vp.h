@@ -403,9 +403,13 @@ vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0);
 void vp_runs_kill(vp_runs *R, vp_run *r);
 vp_run *vp_runs_oldest(vp_runs *R); /* swept: first created of the live runs, or NULL */
 void vp_runs_wait(vp_runs *R, vp_run *r, int64_t deadline);
-/* A waiting run whose deadline is before clock, earliest (then oldest)
- * first; NULL when none. */
-vp_run *vp_runs_due(vp_runs *R, int64_t clock, int64_t *deadline);
+/* Waiting runs are confirmed in creation order, like the other runs an
+ * event meets (LANGUAGE.md §5.2 step 1): vp_runs_due takes those whose
+ * deadline is before clock; vp_runs_next_due then returns them, oldest
+ * first, up to the run created as number `seq` (the next one a walk
+ * visits; INT64_MAX: all), and NULL when there are no more. */
+void vp_runs_due(vp_runs *R, int64_t clock);
+vp_run *vp_runs_next_due(vp_runs *R, int64_t seq, int64_t *deadline);
 int64_t vp_runs_live(const vp_runs *R);
 void vp_runs_free(vp_runs *R, void (*fini)(void *record)); /* fini: every record ever used */
 
@@ -432,9 +436,13 @@ static inline bool vp_is_true(vp_val v) { return v.tag == VP_BOOL && v.u.b; }
 static inline vp_str vp_lit(const char *p, int64_t n) { vp_str s; s.p = p; s.n = n; return s; }
 static inline bool vp_mem_eq(const char *a, const char *b, int64_t n)
 {
+#if defined(__GNUC__) && !defined(__TINYC__)
+    return __builtin_memcmp(a, b, (size_t)n) == 0; /* a few word compares for a literal */
+#else
     for (int64_t i = 0; i < n; i++)
         if (a[i] != b[i]) return false;
     return true;
+#endif
 }
 
 /* int / and % per LANGUAGE.md §3: truncating, wraps on INT64_MIN / -1. */
@@ -542,11 +550,36 @@ static inline bool vp_jr_ends_value(const vp_jr *r)
     return c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The first of 8 bytes (little-endian word x) that ends a plain string:
+ * '"', '\\', a control byte or one outside ASCII (0x7f and up); 8 if none.
+ * Each test flags its lowest hit exactly (a borrow only flags bytes above
+ * it), so the lowest flag of all is a true one. */
+#if defined(__GNUC__) && !defined(__TINYC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define VP_JR_WORDS 1
+static inline unsigned vp_jr_stop8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+    uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) | ((x - ones * 0x20) & ~x) | x;
+    hit &= high;
+    return hit ? (unsigned)__builtin_ctzll(hit) >> 3 : 8;
+}
+#endif
+
 VP_HOT_INLINE bool vp_jr_str(vp_jr *r, vp_str *out)
 {
     vp_jr_ws(r);
     if (r->p >= r->end || *r->p != '"') return false;
     const char *s = ++r->p;
+#ifdef VP_JR_WORDS
+    while (r->end - r->p >= 8) { /* eight bytes at a time */
+        uint64_t x;
+        __builtin_memcpy(&x, r->p, 8);
+        unsigned i = vp_jr_stop8(x);
+        r->p += i;
+        if (i < 8) break;
+    }
+#endif
     while (r->p < r->end) {
         unsigned char c = (unsigned char)*r->p;
         if (c == '"') {

@@ -294,6 +294,7 @@ static void emit_match(vpc_emitter *E, vpc_stream *st)
                 n, n, completing_param(E, p));
     vpc_cw_line(w, "%s m = {0};", m->cname);
     vpc_cw_line(w, "m.time = t;");
+    if (vpc_pbind_reads_key(st)) vpc_cw_line(w, "const vp_val key = vp_runs_key(p_%s, run->h.part);", n);
     for (uint32_t i = 0; i < m->nfields; i++) {
         vpc_rfield *f = &m->fields[i];
         const char *fn = f->name->name;
@@ -564,7 +565,7 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw_open(w, "static void %s(vp_ctx *ctx, const %s *r0)", vpc_emit_entry(E, st, k), st->inputs[k].row->cname);
     vpc_cw_line(w, "if (r0->time > p_%s_clock) p_%s_clock = r0->time;", n, n);
     vpc_cw_line(w, "int64_t clock = p_%s_clock;", n);
-    if (p->ntrailing) vpc_cw_line(w, "pc_%s(ctx, clock);", n);
+    if (p->ntrailing) vpc_cw_line(w, "vp_runs_due(p_%s, clock); /* confirmed as the runs are met */", n);
     if (p->within >= 0) {
         vpc_cw_comment(w, "expired runs, oldest created first (those behind a younger one go when visited)");
         vpc_cw_line(w, "for (vp_run *h; (h = vp_runs_oldest(p_%s)) && %sclock - h->t0 > %lldLL;)", n,
@@ -581,6 +582,10 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cw_open(w, "for (int32_t i = 0; i < nruns; i++)");
         vpc_cw_line(w, "pr_%s *run = &runs[i];", n);
         vpc_cw_line(w, "if (run->h.dead) continue;");
+        if (p->ntrailing) {
+            vpc_cw_line(w, "pc_%s(ctx, run->h.seq);", n);
+            vpc_cw_line(w, "if (run->h.dead) continue;");
+        }
         if (p->within >= 0)
             vpc_cw_line(w, "if (%sclock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
                         p->ntrailing ? "!run->h.waiting && " : "", (long long)p->within, n);
@@ -599,21 +604,24 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cw_close(w, NULL);
         vpc_cw_line(w, "vp_runs_walked(p_%s, part, kept);", n);
     }
+    if (p->ntrailing) vpc_cw_line(w, "pc_%s(ctx, INT64_MAX);", n);
     if (starts) vpc_cw_line(w, "ps_%s_%u(ctx, r0);", n, k);
     vpc_cw_line(w, "(void)clock;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
 
-/* pc_: runs waiting for a trailing NOT whose deadline is before `clock`
- * match, at their deadline (LANGUAGE.md §5.4). */
+/* pc_: runs waiting for a trailing NOT whose deadline the clock passed
+ * (vp_runs_due) match, at their deadline (LANGUAGE.md §5.4), oldest first,
+ * up to the run created as number `seq`: a walk confirms them in turn with
+ * the runs it visits, as §5.2 step 1 meets every run in creation order. */
 static void emit_confirm(vpc_emitter *E, vpc_stream *st)
 {
     vpc_cw *w = E->w;
     const char *n = st->name->name;
-    vpc_cw_open(w, "static void pc_%s(vp_ctx *ctx, int64_t clock)", n);
+    vpc_cw_open(w, "static void pc_%s(vp_ctx *ctx, int64_t seq)", n);
     vpc_cw_line(w, "int64_t deadline;");
-    vpc_cw_open(w, "for (vp_run *h; (h = vp_runs_due(p_%s, clock, &deadline));)", n);
+    vpc_cw_open(w, "for (vp_run *h; (h = vp_runs_next_due(p_%s, seq, &deadline));)", n);
     vpc_cw_line(w, "pm_%s(ctx, (pr_%s *)h, deadline);", n, n);
     vpc_cw_line(w, "vp_runs_kill(p_%s, h);", n);
     vpc_cw_close(w, NULL);
@@ -784,7 +792,9 @@ void vpc_emit_pattern_init(vpc_emitter *E)
 
 void vpc_emit_pattern_end(vpc_emitter *E, vpc_stream *st)
 {
-    if (st->pat->ntrailing) vpc_cw_line(E->w, "pc_%s(ctx, INT64_MAX); /* trailing NOTs are confirmed */", st->name->name);
+    if (!st->pat->ntrailing) return;
+    vpc_cw_line(E->w, "vp_runs_due(p_%s, INT64_MAX); /* trailing NOTs are confirmed */", st->name->name);
+    vpc_cw_line(E->w, "pc_%s(ctx, INT64_MAX);", st->name->name);
 }
 
 void vpc_emit_pattern_fini(vpc_emitter *E)

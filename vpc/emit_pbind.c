@@ -288,7 +288,7 @@ static vpc_cval binding(vpc_emitter *E, vpc_stream *st, const char *run, const c
     const char *k = F("%s->k%u", run, a);
     const char *b = F("%s->b%u%s", run, a, compact(p, a) ? "_" : ".");
     if (from_key(p, a, fi)) {
-        const char *key = F("vp_runs_key(p_%s, %s->h.part)", st->name->name, run);
+        const char *key = rl ? "key" : F("vp_runs_key(p_%s, %s->h.part)", st->name->name, run);
         c = (vpc_cval){f->ty, F("%s.u.%s", key, key_member(f->ty)), F("(!%s || %s.tag == VP_NULL)", k, key)};
     } else if (!flag) {
         c = (vpc_cval){VPC_TY_DYN, F("(%s ? %sf_%s : vp_null())", k, b, x), NULL};
@@ -299,6 +299,18 @@ static vpc_cval binding(vpc_emitter *E, vpc_stream *st, const char *run, const c
     }
     c.unbound = F("!%s", k);
     return c;
+}
+
+bool vpc_pbind_reads_key(const vpc_stream *st)
+{
+    const vpc_row *m = st->pat->match;
+    for (uint32_t i = 0; i < m->nfields; i++) {
+        const vpc_rfield *f = &m->fields[i];
+        if (f->part < 0) continue;
+        uint32_t a = (uint32_t)f->part;
+        if (read(st->pat, a, f->pfield) && from_key(st->pat, a, f->pfield)) return true;
+    }
+    return false;
 }
 
 vpc_cval vpc_pbind_field(vpc_emitter *E, vpc_stream *st, uint32_t a, uint32_t fi)

@@ -18,6 +18,9 @@ const char *vpc_pbind_prefix(vpc_emitter *E, const vpc_pplan *p, uint32_t a);
 /* Field fi of alias a as the match row reads it (pm_'s `run`, and `rl`
  * the completing event when vpc_pbind_completing is not -1). */
 vpc_cval vpc_pbind_field(vpc_emitter *E, vpc_stream *st, uint32_t a, uint32_t fi);
+/* Does the match row read the partition key? Then pm_ declares `key`,
+ * vp_runs_key of the run's partition, which vpc_pbind_field reads. */
+bool vpc_pbind_reads_key(const vpc_stream *st);
 /* The alias of a last step whose event completes the run at once: never
  * kept, pm_ reads it from the event (`rl`); -1 when there is none. */
 int32_t vpc_pbind_completing(const vpc_pplan *p);

@@ -407,14 +407,12 @@ static bool reaches(const shape *s, int type)
 static bool same_key(val a, val b) { return a.tag == b.tag && (a.tag != V_INT || a.i == b.i); }
 
 /* A run whose window has passed: discarded, or confirmed when it waits on a
- * trailing NOT (match time t0 + W; bare names read the event of its last
- * positive step). */
+ * trailing NOT (§5.4: it completes then, at time t0 + W, with one row per
+ * valid subsequence of an exhaustive step; bare names read the event of
+ * its last positive step). */
 static void expire(model *m, run *r)
 {
-    if (r->waiting) {
-        scope sc = scope_of(m, r, r->last);
-        match_row(m, &sc, r->t0 + m->s->within);
-    }
+    if (r->waiting) complete(m, r, r->last, r->t0 + m->s->within);
     r->alive = false;
 }
 

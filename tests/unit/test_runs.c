@@ -164,23 +164,27 @@ Test(runs, match_a_list_of_every_run)
                 keep(runs, i, &kept);
             }
             vp_runs_walked(R, part, kept);
-        } else { /* deadlines before the clock: (deadline, creation) order */
+        } else { /* deadlines before the clock: creation order, first up to a bound, then the rest */
             int64_t clock = op;
-            for (;;) {
-                int64_t best = -1;
-                for (int64_t i = 0; i < n; i++)
-                    if (all[i].live && all[i].waiting && all[i].deadline < clock &&
-                        (best < 0 || all[i].deadline < all[best].deadline))
-                        best = i;
-                int64_t deadline = -1;
-                vp_run *h = vp_runs_due(R, clock, &deadline);
-                cr_assert_eq(h == NULL, best < 0, "op %lld: due %lld, want %lld (deadline %lld, live %d)", (long long)op, h ? (long long)((rec *)h)->id : -1LL, (long long)best, best >= 0 ? (long long)all[best].deadline : -1LL, best >= 0 ? (int)all[best].live : -1);
-                if (!h) break;
-                cr_assert_eq(((rec *)h)->id, best, "op %lld: due %lld, not %lld", (long long)op,
-                             (long long)((rec *)h)->id, (long long)best);
-                cr_assert_eq(deadline, all[best].deadline);
-                vp_runs_kill(R, h);
-                all[best].live = all[best].waiting = false;
+            vp_runs_due(R, clock);
+            int64_t bound = n ? all[rnd(n)].seq : -1;
+            for (int pass = 0; pass < 2; pass++) {
+                int64_t upto = pass ? INT64_MAX : bound;
+                for (;;) {
+                    int64_t best = -1;
+                    for (int64_t i = 0; i < n && best < 0; i++)
+                        if (all[i].live && all[i].waiting && all[i].deadline < clock && all[i].seq <= upto) best = i;
+                    int64_t deadline = -1;
+                    vp_run *h = vp_runs_next_due(R, upto, &deadline);
+                    cr_assert_eq(h == NULL, best < 0, "op %lld: due %lld, want %lld", (long long)op,
+                                 h ? (long long)((rec *)h)->id : -1LL, (long long)best);
+                    if (!h) break;
+                    cr_assert_eq(((rec *)h)->id, best, "op %lld: due %lld, not %lld", (long long)op,
+                                 (long long)((rec *)h)->id, (long long)best);
+                    cr_assert_eq(deadline, all[best].deadline);
+                    vp_runs_kill(R, h);
+                    all[best].live = all[best].waiting = false;
+                }
             }
         }
         int64_t live = 0;
