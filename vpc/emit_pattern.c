@@ -114,6 +114,18 @@ static const char *term_fn(vpc_emitter *E, vpc_stream *st, const char *kind, uin
 }
 
 /* pt_: a term's conditions on candidate r0 with the run's bindings. */
+/* The conditions of term t on r0 and `run`, each followed by `fail` when false. */
+static void emit_conds(vpc_emitter *E, vpc_pterm *t, const char *fail)
+{
+    E->row = "r0->";
+    E->rowlayout = t->row;
+    E->run = "run";
+    for (uint32_t i = 0; i < t->nconds; i++) {
+        vpc_cval c = vpc_emit_user_expr(E, t->conds[i]);
+        vpc_cw_line(E->w, "if (!%s) %s;", vpc_emit_truth(E, c), fail);
+    }
+}
+
 static void emit_pred(vpc_emitter *E, vpc_stream *st, vpc_pterm *t, const char *name)
 {
     vpc_cw *w = E->w;
@@ -122,16 +134,32 @@ static void emit_pred(vpc_emitter *E, vpc_stream *st, vpc_pterm *t, const char *
     vpc_cw_line(w, "(void)ctx;");
     vpc_cw_line(w, "(void)run;");
     vpc_cw_line(w, "(void)r0;");
-    E->row = "r0->";
-    E->rowlayout = t->row;
-    E->run = "run";
-    for (uint32_t i = 0; i < t->nconds; i++) {
-        vpc_cval c = vpc_emit_user_expr(E, t->conds[i]);
-        vpc_cw_line(w, "if (!%s) return false;", vpc_emit_truth(E, c));
-    }
+    emit_conds(E, t, "return false");
     vpc_cw_line(w, "return true;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
+}
+
+/* In a visit: if step j's term t takes r0 (and guard holds), pa_ and
+ * return. The conditions are written in place, not called: a visit is the
+ * innermost loop, and the JIT does not inline. */
+static void emit_try(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t, const char *guard)
+{
+    vpc_cw *w = E->w;
+    vpc_pterm *term = &st->pat->steps[j].terms[t];
+    if (!term->nconds) {
+        if (*guard) vpc_cw_line(w, "if (true%s) { %s(ctx, run, r0); return; }", guard, term_fn(E, st, "pa", j, t));
+        else vpc_cw_line(w, "%s(ctx, run, r0); return;", term_fn(E, st, "pa", j, t));
+        return;
+    }
+    vpc_cw_block(w);
+    vpc_cw_line(w, "bool ok = false;");
+    vpc_cw_open(w, "do");
+    emit_conds(E, term, "break");
+    vpc_cw_line(w, "ok = true;");
+    vpc_cw_close(w, " while (0);");
+    vpc_cw_line(w, "if (ok%s) { %s(ctx, run, r0); return; }", guard, term_fn(E, st, "pa", j, t));
+    vpc_cw_close(w, NULL);
 }
 
 /* Updates the aggregates of binding a from its (owned) event at `src`
@@ -367,9 +395,7 @@ static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint3
     for (uint32_t i = 0; i < no; i++) {
         vpc_pstep *s = &p->steps[order[i]];
         for (uint32_t t = 0; t < s->nterms; t++)
-            if (term_reads(&s->terms[t], k))
-                vpc_cw_line(E->w, "if (%s(ctx, run, r0)%s) { %s(ctx, run, r0); return; }",
-                            term_fn(E, st, "pt", order[i], t), guard, term_fn(E, st, "pa", order[i], t));
+            if (term_reads(&s->terms[t], k)) emit_try(E, st, order[i], t, guard);
     }
 }
 
@@ -398,9 +424,7 @@ static void emit_plus_visit(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t
     emit_gap_nots(E, st, j + 1, k, " & more");
     emit_candidates(E, st, j + 1, k, " & more");
     for (uint32_t t = 0; t < s->nterms; t++)
-        if (term_reads(&s->terms[t], k))
-            vpc_cw_line(w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }", term_fn(E, st, "pt", j, t),
-                        term_fn(E, st, "pa", j, t));
+        if (term_reads(&s->terms[t], k)) emit_try(E, st, j, t, "");
     vpc_cw_line(w, "return;");
 }
 
@@ -428,9 +452,7 @@ static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
             emit_gap_nots(E, st, j + 1, k, "");
             emit_candidates(E, st, j + 1, k, "");
             for (uint32_t t = 0; t < s->nterms; t++)
-                if (term_reads(&s->terms[t], k))
-                    vpc_cw_line(w, "if (%s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
-                                term_fn(E, st, "pt", j, t), term_fn(E, st, "pa", j, t));
+                if (term_reads(&s->terms[t], k)) emit_try(E, st, j, t, "");
             vpc_cw_line(w, "return;");
             vpc_cw_close(w, NULL);
         } else if (s->kind == VPC_PS_AND) {
