@@ -487,6 +487,24 @@ static int32_t add_alias(pbuild *P, vpc_step *s, uint32_t step, bool kleene)
     return (int32_t)plan->naliases++;
 }
 
+/* The first item whose event may be the last a match row took (§5.6: bare
+ * names read it): the last step, and before a final `*`/`?` step the one
+ * whose event reaches it. None (nitems) with a trailing NOT: such a match
+ * completes on the clock. */
+static uint32_t first_completer(const pbuild *P)
+{
+    uint32_t c = P->nitems - 1;
+    if (P->items[c].negated) return P->nitems;
+    for (;;) {
+        const raw_item *it = &P->items[c];
+        if (it->kind != VPC_PS_TERM || (it->quant != VPC_PQ_STAR && it->quant != VPC_PQ_OPT)) return c;
+        uint32_t prev = c;
+        while (prev > 0 && P->items[prev - 1].negated) prev--;
+        if (prev == 0) return c;
+        c = prev - 1;
+    }
+}
+
 /* The steps, their bindings and their NOT gaps, from the items. */
 static void build_steps(pbuild *P)
 {
@@ -499,16 +517,15 @@ static void build_steps(pbuild *P)
         P->ok = false;
         return;
     }
-    /* bindings first: every aliased term, and the last step's term for bare names */
-    uint32_t npos = 0;
-    for (uint32_t i = 0; i < P->nitems; i++) npos += !P->items[i].negated;
-    uint32_t step = 0;
+    /* bindings first: every aliased term, and the terms bare names may read */
+    uint32_t step = 0, from = first_completer(P);
     int32_t *slot = VPC_NEW_N(&ctx->ir, int32_t, 2 * P->nitems + 2);
+    plan->completers = VPC_NEW_N(&ctx->ir, int32_t, 2 * P->nitems + 1);
     for (uint32_t i = 0; i < P->nitems; i++) {
         raw_item *it = &P->items[i];
         for (uint32_t k = 0; k < it->nterms; k++) {
             vpc_step *s = it->terms[k];
-            bool last = !it->negated && step == npos - 1 && it->kind == VPC_PS_TERM;
+            bool completes = !it->negated && i >= from;
             slot[2 * i + k] = -1;
             if (it->negated) {
                 if (s->alias) vpc_error(ctx, s->alias_span, "a NOT item binds no event: remove 'as %s'",
@@ -516,14 +533,13 @@ static void build_steps(pbuild *P)
                 if (it->quant != VPC_PQ_ONE) vpc_error(ctx, s->span, "a NOT item cannot repeat");
                 continue;
             }
-            if (s->alias || last)
+            if (s->alias || completes)
                 slot[2 * i + k] = add_alias(P, s, step, it->quant == VPC_PQ_PLUS || it->quant == VPC_PQ_STAR);
+            if (completes && slot[2 * i + k] >= 0) plan->completers[plan->ncompleters++] = slot[2 * i + k];
         }
         step += !it->negated;
     }
-    plan->completing = -1;
-    if (plan->naliases && P->items[P->nitems - 1].kind == VPC_PS_TERM && !P->items[P->nitems - 1].negated)
-        plan->completing = (int32_t)plan->naliases - 1;
+    plan->completing = plan->ncompleters == 1 ? plan->completers[0] : -1;
     /* then the steps and their predicates, in order */
     vpc_pterm gap[MAX_ITEMS];
     uint32_t ngap = 0;
@@ -782,6 +798,10 @@ void vpc_check_match_read(vpc_checker *C, vpc_pplan *plan, uint32_t mfield)
 {
     vpc_rfield *f = &plan->match->fields[mfield];
     if (f->part >= 0) mark_read(C, &plan->aliases[f->part], f->pfield);
+    if (f->part != VPC_PART_LAST) return;
+    const vpc_pbare *b = &plan->bares[f->pfield];
+    for (uint32_t c = 0; c < plan->ncompleters; c++)
+        if (b->field[c] >= 0) mark_read(C, &plan->aliases[plan->completers[c]], (uint32_t)b->field[c]);
 }
 
 static int32_t alias_slot(const vpc_pplan *plan, const vpc_sym *name)
@@ -841,9 +861,87 @@ bool vpc_check_match_member(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *t
     return true;
 }
 
+/* The type a bare name has when completers differ: ints widen to float,
+ * other mixes are dynamic. */
+static vpc_ty unify(vpc_ty a, vpc_ty b)
+{
+    if (a == b) return a;
+    if ((a == VPC_TY_INT && b == VPC_TY_FLOAT) || (a == VPC_TY_FLOAT && b == VPC_TY_INT)) return VPC_TY_FLOAT;
+    return VPC_TY_DYN;
+}
+
+static vpc_pbare *bare_of(vpc_pplan *plan, uint32_t mfield)
+{
+    for (uint32_t i = 0; i < plan->nbares; i++)
+        if (plan->bares[i].mfield == mfield) return &plan->bares[i];
+    return NULL;
+}
+
+/* A bare name of a match row several aliases may complete: `__name`, read
+ * from the alias that took the run's last event (null when it has no such
+ * field). */
+static bool bare_field(vpc_checker *C, vpc_pplan *plan, vpc_expr *e, vpc_ty *ty)
+{
+    int32_t *field = VPC_NEW_N(&C->ctx->ir, int32_t, plan->ncompleters);
+    vpc_ty t = VPC_TY_NULL;
+    bool any = false;
+    for (uint32_t c = 0; c < plan->ncompleters; c++) {
+        vpc_palias *al = &plan->aliases[plan->completers[c]];
+        field[c] = al->row ? vpc_row_field(C, al->row, e->u.name, e->span) : -1;
+        if (field[c] < 0) continue;
+        vpc_ty ft = al->row->fields[field[c]].ty;
+        t = any ? unify(t, ft) : ft;
+        any = true;
+    }
+    if (!any) return false;
+    vpc_buf nb = {0};
+    vpc_buf_printf(&nb, "__%s", e->u.name->name);
+    vpc_rfield *f = match_field(C, plan->match, vpc_buf_cstr(&nb), t, e->span);
+    vpc_buf_free(&nb);
+    uint32_t mf = (uint32_t)(f - plan->match->fields);
+    if (!bare_of(plan, mf)) {
+        if (plan->nbares == plan->capbares) {
+            plan->capbares = plan->capbares ? plan->capbares * 2 : 4;
+            vpc_pbare *n = VPC_NEW_N(&C->ctx->ir, vpc_pbare, plan->capbares);
+            if (plan->nbares) memcpy(n, plan->bares, plan->nbares * sizeof *n);
+            plan->bares = n;
+        }
+        plan->bares[plan->nbares++] = (vpc_pbare){field, mf};
+        f->qualified = true;
+        f->part = VPC_PART_LAST;
+        f->pfield = plan->nbares - 1;
+    }
+    vpc_check_match_read(C, plan, mf);
+    vpc_einfo *info = vpc_einfo_of(C, e);
+    info->ref = VPC_REF_FIELD;
+    info->field = mf;
+    *ty = info->ty = f->ty;
+    return true;
+}
+
+/* The last binding whose declared row has field `name`, or NULL. */
+static const vpc_palias *alias_with_field(const vpc_pplan *plan, const vpc_sym *name)
+{
+    for (uint32_t a = plan->naliases; a-- > 0;) {
+        const vpc_row *row = plan->aliases[a].row;
+        for (uint32_t i = 0; row && !row->implicit && i < row->nfields; i++)
+            if (row->fields[i].name == name) return &plan->aliases[a];
+    }
+    return NULL;
+}
+
 bool vpc_check_match_name(vpc_checker *C, vpc_scope *S, vpc_expr *e, vpc_ty *ty)
 {
     vpc_pplan *plan = S->row ? S->row->pattern : NULL;
+    if (plan && plan->ncompleters > 1) return bare_field(C, plan, e, ty);
+    const vpc_palias *named = plan && plan->ntrailing ? alias_with_field(plan, e->u.name) : NULL;
+    if (named) {
+        vpc_error(C->ctx, e->span, "bare name '%s': a match confirmed by a trailing NOT has no completing event; "
+                  "name a binding (%s.%s)", e->u.name->name, named->name ? named->name->name : "alias",
+                  e->u.name->name);
+        vpc_einfo_of(C, e)->ty = VPC_TY_DYN;
+        return *ty = VPC_TY_DYN, true;
+    }
     if (!plan || plan->completing < 0) return false;
     vpc_palias *al = &plan->aliases[plan->completing];
     if (!al->row) return false;

@@ -244,6 +244,7 @@ static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
         vpc_pbind_bind(E, st, a);
         emit_agg_update(E, p, a, vpc_pbind_prefix(E, p, a));
     }
+    if (term->alias >= 0) vpc_pbind_took(E, st, (uint32_t)term->alias);
     if (j + 1 == p->nsteps && vpc_pbind_completing(p) >= 0) {
         vpc_cw_comment(w, "the run completes with r0, which the match row reads as it is");
         vpc_cw_line(w, "pm_%s(ctx, run, r0->time, r0);", n);
@@ -327,8 +328,9 @@ static void emit_match(vpc_emitter *E, vpc_stream *st)
         vpc_rfield *f = &m->fields[i];
         const char *fn = f->name->name;
         bool flag = vpc_emit_has_null_flag(f->ty);
-        if (f->part >= 0) {
-            vpc_cval c = vpc_pbind_field(E, st, (uint32_t)f->part, f->pfield);
+        if (f->part >= 0 || f->part == VPC_PART_LAST) {
+            vpc_cval c = f->part >= 0 ? vpc_pbind_field(E, st, (uint32_t)f->part, f->pfield)
+                                      : vpc_pbind_bare(E, st, f->pfield, f->ty);
             if (c.ty == VPC_TY_NULL) { /* never read */
                 if (flag) vpc_cw_line(w, "m.n_%s = true;", fn);
                 else vpc_cw_line(w, "m.f_%s = vp_null();", fn);

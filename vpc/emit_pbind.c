@@ -196,6 +196,7 @@ void vpc_pbind_decls(vpc_emitter *E, vpc_stream *st)
     }
     agg_fields(E, p);
     compact_fields(E, p, 1);
+    if (p->nbares) vpc_cw_line(w, "uint8_t lt; /* the completer that took the last event (bare names) */");
     if (vpc_pbind_owns(st))
         vpc_cw_line(w, "vp_arena own; /* strings of the bound events (last: a visit rarely needs it) */");
 }
@@ -226,6 +227,14 @@ void vpc_pbind_bind(vpc_emitter *E, vpc_stream *st, uint32_t a)
             vpc_cw_line(w, "run->b%u_f_%s = r0->f_%s;", a, f, f);
         if (vpc_emit_has_null_flag(ty)) vpc_cw_line(w, "run->b%u_n_%s = r0->n_%s;", a, f, f);
     }
+}
+
+void vpc_pbind_took(vpc_emitter *E, vpc_stream *st, uint32_t a)
+{
+    const vpc_pplan *p = st->pat;
+    if (!p->nbares) return;
+    for (uint32_t c = 0; c < p->ncompleters; c++)
+        if (p->completers[c] == (int32_t)a) vpc_cw_line(E->w, "run->lt = %u;", a);
 }
 
 /* A compact binding's null flags are set while it is unbound, so that
@@ -303,13 +312,18 @@ static vpc_cval binding(vpc_emitter *E, vpc_stream *st, const char *run, const c
 
 bool vpc_pbind_reads_key(const vpc_stream *st)
 {
-    const vpc_row *m = st->pat->match;
+    const vpc_pplan *p = st->pat;
+    const vpc_row *m = p->match;
     for (uint32_t i = 0; i < m->nfields; i++) {
         const vpc_rfield *f = &m->fields[i];
-        if (f->part < 0) continue;
-        uint32_t a = (uint32_t)f->part;
-        if (read(st->pat, a, f->pfield) && from_key(st->pat, a, f->pfield)) return true;
+        if (f->part >= 0 && read(p, (uint32_t)f->part, f->pfield) && from_key(p, (uint32_t)f->part, f->pfield))
+            return true;
     }
+    for (uint32_t b = 0; b < p->nbares; b++)
+        for (uint32_t c = 0; c < p->ncompleters; c++) {
+            int32_t fi = p->bares[b].field[c];
+            if (fi >= 0 && from_key(p, (uint32_t)p->completers[c], (uint32_t)fi)) return true;
+        }
     return false;
 }
 
@@ -317,6 +331,23 @@ vpc_cval vpc_pbind_field(vpc_emitter *E, vpc_stream *st, uint32_t a, uint32_t fi
 {
     if (!read(st->pat, a, fi)) return (vpc_cval){VPC_TY_NULL, "vp_null()", "true"};
     return binding(E, st, "run", "rl", a, fi);
+}
+
+vpc_cval vpc_pbind_bare(vpc_emitter *E, vpc_stream *st, uint32_t b, vpc_ty ty)
+{
+    const vpc_pplan *p = st->pat;
+    const vpc_pbare *bare = &p->bares[b];
+    bool flag = vpc_emit_has_null_flag(ty);
+    const char *v = flag ? zero_of(ty) : "vp_null()", *n = "true";
+    for (uint32_t c = p->ncompleters; c-- > 0;) {
+        if (bare->field[c] < 0) continue;
+        uint32_t a = (uint32_t)p->completers[c];
+        vpc_cval x = vpc_pbind_field(E, st, a, (uint32_t)bare->field[c]);
+        const char *is = F("run->lt == %u", a);
+        v = F("(%s ? %s : %s)", is, vpc_emit_as(E, x, ty), v);
+        if (flag) n = F("(%s ? %s : %s)", is, vpc_emit_isnull(E, x), n);
+    }
+    return (vpc_cval){ty, v, flag ? n : NULL};
 }
 
 vpc_cval vpc_emit_binding(vpc_emitter *E, uint32_t alias, uint32_t field)

@@ -18,6 +18,11 @@ const char *vpc_pbind_prefix(vpc_emitter *E, const vpc_pplan *p, uint32_t a);
 /* Field fi of alias a as the match row reads it (pm_'s `run`, and `rl`
  * the completing event when vpc_pbind_completing is not -1). */
 vpc_cval vpc_pbind_field(vpc_emitter *E, vpc_stream *st, uint32_t a, uint32_t fi);
+/* Records that alias a took the run's last event, when bare names of the
+ * match row depend on which completer did (vpc_pplan.bares). */
+void vpc_pbind_took(vpc_emitter *E, vpc_stream *st, uint32_t a);
+/* Bare name b (vpc_pplan.bares) of pm_'s run, as type ty. */
+vpc_cval vpc_pbind_bare(vpc_emitter *E, vpc_stream *st, uint32_t b, vpc_ty ty);
 /* Does the match row read the partition key? Then pm_ declares `key`,
  * vp_runs_key of the run's partition, which vpc_pbind_field reads. */
 bool vpc_pbind_reads_key(const vpc_stream *st);

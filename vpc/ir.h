@@ -274,6 +274,17 @@ typedef struct vpc_pagg {
     uint32_t mfield;       /* its field in the match row */
 } vpc_pagg;
 
+/* A bare name of a match row when several aliases may have taken the
+ * run's last event (a final OR/AND, a final `*`/`?` that took nothing):
+ * it reads the one that did. */
+typedef struct vpc_pbare {
+    int32_t *field;        /* per completer (vpc_pplan.completers): its field, -1: none */
+    uint32_t mfield;       /* the match row's field `__name` */
+} vpc_pbare;
+
+/* vpc_rfield.part of a match row's bare name read through a vpc_pbare. */
+#define VPC_PART_LAST (-2)
+
 struct vpc_pplan {
     vpc_pstep *steps;
     uint32_t nsteps;
@@ -293,7 +304,11 @@ struct vpc_pplan {
     bool keyed;            /* extracted key */
     uint32_t key_field;    /* ... the first step's field y */
     vpc_row *match;        /* the match row: st->in */
-    int32_t completing;    /* alias bare names read (the last step's), -1: none */
+    int32_t completing;    /* the one completer, -1: none or several */
+    int32_t *completers;   /* aliases that may take the last event of a match row, step order */
+    uint32_t ncompleters;  /* several: runs record which one did (emit_pbind.c) */
+    vpc_pbare *bares;      /* bare names read through a completer, pfield indexes these */
+    uint32_t nbares, capbares;
     int32_t exhaustive;    /* the exhaustive step (at most one), -1: none */
     int64_t max_runs;      /* live runs per partition */
 };
