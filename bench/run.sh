@@ -105,6 +105,8 @@ target_of() {
     join:jit) echo "0.25 16" ;;
     multisensor:aot) echo "0.7 8" ;;
     multisensor:jit) echo "0.25 8" ;;
+    ema:aot | emajoin:aot) echo "0.7 8" ;;
+    ema:jit | emajoin:jit) echo "0.25 8" ;;
     sequence:aot | orderpay:aot | kleene:aot | threestep:aot) echo "0.7 16" ;;
     sequence:jit | orderpay:jit | kleene:jit | threestep:jit) echo "0.25 16" ;;
     *) echo "" ;;

@@ -92,10 +92,11 @@ void vp_bad_input(vp_ctx *ctx, int32_t kind, const vp_event *ev, const char *msg
     put_report(buf, sizeof buf, n);
 }
 
-/* The declared type names, for enum vp_tag VP_INT ... VP_DUR. */
+/* The declared type names, for enum vp_tag VP_INT ... VP_DUR and enum vp_want. */
 static const char *const want_name[] = {
     [VP_INT] = "int", [VP_FLOAT] = "float", [VP_BOOL] = "bool",
     [VP_STR] = "str", [VP_TS] = "timestamp", [VP_DUR] = "duration",
+    [VP_WANT_ARRAY] = "array", [VP_WANT_TUPLE] = "tuple (an array)", [VP_WANT_MAP] = "map",
 };
 
 static bool integral_text(vp_str s)
@@ -109,7 +110,7 @@ static bool integral_text(vp_str s)
  * takes (infield.c) was refused for its value, which the words say. */
 static const char *got_name(const vp_field *f, int32_t want)
 {
-    bool numeric = want != VP_BOOL && want != VP_STR; /* every numeric type takes ints */
+    bool numeric = want == VP_INT || want == VP_FLOAT || want == VP_TS || want == VP_DUR; /* they take ints */
     switch (f->kind) {
     case VP_J_TRUE:
     case VP_J_FALSE: return "bool";
@@ -130,7 +131,7 @@ void vp_in_wrong_type(vp_ctx *ctx, const vp_event *ev, const vp_field *f, int32_
     ctx->wrong_typed++;
     if (*warned || ctx->quiet) return;
     *warned = true;
-    if (want < VP_BOOL || want > VP_DUR) want = VP_NULL;
+    if ((want < VP_BOOL || want > VP_DUR) && (want < VP_WANT_ARRAY || want > VP_WANT_MAP)) want = VP_NULL;
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "%s:%lld: warning: event '%.*s' field '%.*s': expected %s, got %s (read as null; reported once)\n",

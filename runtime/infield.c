@@ -103,3 +103,12 @@ vp_val vp_in_dyn(const vp_field *f)
     default: return v;
     }
 }
+
+int vp_in_json(const vp_field *f, int32_t jkind, vp_val *out)
+{
+    *out = vp_null();
+    if (f->kind == VP_J_NULL) return 0;
+    if (f->kind != jkind) return -1;
+    *out = vp_in_dyn(f);
+    return 1;
+}

@@ -272,6 +272,32 @@ void vp_runs_walked(vp_runs *R, int32_t part, int32_t kept)
     P->head = P->first;
 }
 
+void vp_runs_compact(vp_runs *R, int32_t part)
+{
+    if (part < 0) return;
+    rt_part *P = &R->parts[part];
+    if (P->live == 0) return; /* dropped during the walk */
+    int32_t n = P->n - P->first;
+    if (P->live != n) { /* runs died: move each stretch of live ones down */
+        char *b = (char *)rec(R, P, P->first);
+        size_t size = (size_t)R->size;
+        int32_t w = 0;
+        for (int32_t i = 0; i < n;) {
+            if (((vp_run *)(b + (size_t)i * size))->dead) {
+                i++;
+                continue;
+            }
+            int32_t j = i + 1;
+            while (j < n && !((vp_run *)(b + (size_t)j * size))->dead) j++;
+            if (w != i) memmove(b + (size_t)w * size, b + (size_t)i * size, (size_t)(j - i) * size);
+            w += j - i;
+            i = j;
+        }
+        P->n = P->first + w;
+    }
+    P->head = P->first;
+}
+
 /* The partition's oldest live run was killed: find the next one. */
 static void advance_head(vp_runs *R, int32_t part)
 {

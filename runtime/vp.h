@@ -122,10 +122,16 @@ int vp_in_str(const vp_field *f, vp_str *out);
 int vp_in_ts(const vp_field *f, int64_t *out);  /* int/float ms or ISO-8601 string */
 int vp_in_dur(const vp_field *f, int64_t *out); /* int ms */
 vp_val vp_in_dyn(const vp_field *f);            /* any value, dynamically typed */
+/* An array, map or tuple field: jkind VP_J_ARRAY or VP_J_OBJECT is stored
+ * as vp_in_dyn stores it (elements unchecked); *out is null otherwise. */
+int vp_in_json(const vp_field *f, int32_t jkind, vp_val *out);
+/* The declared types vp_in_wrong_type names past enum vp_tag. */
+enum vp_want { VP_WANT_ARRAY = 16, VP_WANT_TUPLE, VP_WANT_MAP };
 /* A declared field whose input value the conversion refused (-1): the event
  * is kept and the field reads as null. Counted for the run summary; the
  * first of each (event type, field) is reported on stderr, *warned noting
- * that it was. want: the field's type, enum vp_tag (VP_INT ... VP_DUR). */
+ * that it was. want: the field's type, enum vp_tag (VP_INT ... VP_DUR) or
+ * enum vp_want. */
 void vp_in_wrong_type(vp_ctx *ctx, const vp_event *ev, const vp_field *f, int32_t want, bool *warned);
 
 /* ---- Fast path support (on_line) ---- */
@@ -397,6 +403,10 @@ vp_val vp_runs_key(const vp_runs *R, int32_t part);
  * on the partition before vp_runs_walked. */
 int32_t vp_runs_walk(vp_runs *R, int32_t part, char **base);
 void vp_runs_walked(vp_runs *R, int32_t part, int32_t kept);
+/* Instead of vp_runs_walked, after a walk that moved nothing: drops the
+ * dead records, keeping the order (for records that own no memory: the
+ * dead ones' bytes are overwritten). */
+void vp_runs_compact(vp_runs *R, int32_t part);
 /* A new newest run of the partition: a recycled record (the caller resets
  * it, keeping what it reuses, such as an arena) or a zeroed one. */
 vp_run *vp_runs_start(vp_runs *R, int32_t part, int64_t t0);

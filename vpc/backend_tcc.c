@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "builtins.h"
@@ -41,6 +42,61 @@ static void on_error(void *opaque, const char *msg)
 
 bool vpc_backend_tcc_available(void) { return true; }
 
+/* ---- VPC_PERF_MAP: name the JIT's code for `perf report` ---- */
+
+typedef struct jit_syms {
+    tcc_sym *v;
+    size_t n, cap;
+} jit_syms;
+
+static bool from_runtime(const void *addr)
+{
+    for (size_t i = 0; i < sizeof runtime_syms / sizeof runtime_syms[0]; i++)
+        if (runtime_syms[i].addr == addr) return true;
+    return false;
+}
+
+static void collect_sym(void *ctx, const char *name, const void *addr)
+{
+    jit_syms *js = ctx;
+    if (!addr || from_runtime(addr)) return;
+    if (js->n == js->cap) {
+        js->cap = js->cap ? 2 * js->cap : 256;
+        js->v = realloc(js->v, js->cap * sizeof *js->v);
+        if (!js->v) vpc_ice("out of memory");
+    }
+    js->v[js->n++] = (tcc_sym){name, addr};
+}
+
+static int by_addr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const tcc_sym *)a)->addr, y = (uintptr_t)((const tcc_sym *)b)->addr;
+    return (x > y) - (x < y);
+}
+
+/* perf's convention for JIT code: /tmp/perf-<pid>.map, "start size name"
+ * per line; a symbol's size is the distance to the next one. */
+static void write_perf_map(TCCState *s)
+{
+    jit_syms js = {0};
+    tcc_list_symbols(s, &js, collect_sym);
+    qsort(js.v, js.n, sizeof *js.v, by_addr);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "vpc: cannot write %s\n", path);
+    } else {
+        for (size_t i = 0; i < js.n; i++) {
+            uintptr_t a = (uintptr_t)js.v[i].addr;
+            uintptr_t next = i + 1 < js.n ? (uintptr_t)js.v[i + 1].addr : a + 4096;
+            fprintf(f, "%lx %lx %s\n", (unsigned long)a, (unsigned long)(next - a), js.v[i].name);
+        }
+        fclose(f);
+    }
+    free(js.v);
+}
+
 static double now_ns(void)
 {
     struct timespec ts;
@@ -70,6 +126,7 @@ int vpc_backend_tcc_run(const char *c_name, const char *c_text, int argc, char *
         vpc_ice("libtcc could not link the generated C:\n%s", errs.text.p ? errs.text.p : "");
     const vp_query_desc *q = tcc_get_symbol(s, "vp_query");
     if (!q) vpc_ice("generated C has no vp_query");
+    if (getenv("VPC_PERF_MAP")) write_perf_map(s);
     vpc_buf_free(&text);
     vpc_buf_free(&errs.text);
     double t1 = now_ns();

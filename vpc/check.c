@@ -86,6 +86,21 @@ static vpc_row *add_event_row(vpc_checker *C, vpc_sym *name, vpc_span span, bool
     return r;
 }
 
+/* The input value a field of array, map or tuple type t takes, through type
+ * aliases (a cycle among them is reported by vpc_ty_from_ref). */
+static vpc_form form_of(vpc_checker *C, vpc_typeref *t)
+{
+    for (int depth = 0; t && depth < 64; depth++) {
+        if (t->kind == VPC_TR_ARRAY) return VPC_FORM_ARRAY;
+        if (t->kind == VPC_TR_TUPLE) return VPC_FORM_TUPLE;
+        if (t->kind == VPC_TR_MAP) return VPC_FORM_MAP;
+        if (t->kind != VPC_TR_NAME || !strcmp(t->name->name, "any")) return VPC_FORM_ANY;
+        vpc_decl *alias = vpc_check_lookup(C, t->name, VPC_D_TYPE);
+        t = alias ? alias->u.type_alias : NULL;
+    }
+    return VPC_FORM_ANY; /* any, an event type, Stream<T> */
+}
+
 /* Fields of `event X extends Y:` — Y's first (recursively), then X's own. */
 static void add_event_fields(vpc_checker *C, vpc_row *row, vpc_decl *d, int depth)
 {
@@ -116,6 +131,7 @@ static void add_event_fields(vpc_checker *C, vpc_row *row, vpc_decl *d, int dept
         vpc_ty ty = vpc_ty_from_ref(C, f->type, &opt);
         vpc_rfield *rf = vpc_row_add(C, row, f->name, ty, f->span);
         rf->optional = opt;
+        if (ty == VPC_TY_DYN) rf->form = form_of(C, f->type);
     }
 }
 
@@ -367,7 +383,7 @@ static int64_t positive_int_arg(vpc_checker *C, vpc_link *l, const char *what)
 
 /* Returns false when the rest of the chain cannot be checked (its row shape
  * depends on an operator vpc does not compile yet). */
-static bool check_link(vpc_sbuilder *B, vpc_link *l)
+bool vpc_check_link(vpc_sbuilder *B, vpc_link *l)
 {
     vpc_checker *C = B->C;
     vpc_ctx *ctx = C->ctx;
@@ -603,7 +619,7 @@ static void check_stream(vpc_checker *C, vpc_stream *st)
         vpc_stream_body *body = &chain;
         vpc_check_window_prescan(&B, body);
         for (uint32_t i = 0; i < body->nlinks; i++)
-            if (!check_link(&B, &body->links[i])) break;
+            if (!vpc_check_link(&B, &body->links[i])) break;
         vpc_check_window_done(&B);
         st->out = B.row;
         st->nops = B.nops;

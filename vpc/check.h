@@ -68,6 +68,9 @@ typedef struct vpc_sbuilder {
 } vpc_sbuilder;
 
 vpc_opnode *vpc_check_add_op(vpc_sbuilder *B, vpc_opkind k, vpc_link *l); /* NULL: too many */
+/* One operator of a chain, on B->row; false when the rest of the chain cannot
+ * be checked. */
+bool vpc_check_link(vpc_sbuilder *B, vpc_link *l);
 vpc_row *vpc_check_new_row(vpc_checker *C, const char *cname, vpc_span span);
 void vpc_check_scope_for(vpc_sbuilder *B, vpc_scope *S);
 /* Items `name: expr`, bare names, or one map `{...}` (.select/.emit/.aggregate). */

@@ -34,6 +34,9 @@ typedef struct pbuild {
     uint32_t nnots;
     vpc_expr *pre[MAX_NOTS];  /* filters before the first step */
     uint32_t npre;
+    vpc_link *before[MAX_NOTS]; /* filters and observers before the first step, in order */
+    uint32_t nbefore;
+    bool observes;            /* ... some of them .print or .log */
     vpc_expr *partition;      /* the partition field (a name), or NULL */
     bool ok;
 } pbuild;
@@ -118,21 +121,29 @@ static bool pattern_op(pbuild *P, vpc_link *l)
 }
 
 static bool is_filter(const char *name) { return !strcmp(name, "where") || !strcmp(name, "filter"); }
+static bool is_observer(const char *name) { return !strcmp(name, "print") || !strcmp(name, "log"); }
 
-/* A filter written before the first step: it filters the first step's events. */
+/* A filter or an observer written before the first step: it filters or
+ * observes the first step's events (LANGUAGE.md §5.1). */
 static void pre_filter(pbuild *P, vpc_link *l, const char *before)
 {
-    if (is_filter(l->op->name) && l->nargs == 1 && !l->args[0].name && P->npre < MAX_NOTS) {
-        P->pre[P->npre++] = l->args[0].value;
+    const char *name = l->op->name;
+    bool filter = is_filter(name) && l->nargs == 1 && !l->args[0].name;
+    if ((filter || is_observer(name)) && P->nbefore < MAX_NOTS) {
+        if (filter) P->pre[P->npre++] = l->args[0].value;
+        P->observes |= !filter;
+        P->before[P->nbefore++] = l;
         return;
     }
-    const char *name = l->op->name;
-    if (!strcmp(name, "print") || !strcmp(name, "log") || !strcmp(name, "tap"))
-        vpc_error(P->C->ctx, l->op_span, ".%s() before %s (observing the first step's events) is not compiled yet",
-                  name, before);
+    if (!strcmp(name, "tap")) /* as on any stream */
+        vpc_error(P->C->ctx, l->op_span, ".tap() is not supported yet");
+    else if (is_filter(name) && !filter)
+        vpc_error(P->C->ctx, l->span, ".%s() expects one condition", name);
+    else if (filter || is_observer(name))
+        vpc_error(P->C->ctx, l->op_span, "too many operators before %s (limit %d)", before, MAX_NOTS);
     else
-        vpc_error(P->C->ctx, l->op_span, ".%s() before %s is not supported (only .where, .filter, .within, .not "
-                  "and .partition_by)", name, before);
+        vpc_error(P->C->ctx, l->op_span, ".%s() before %s is not supported (only .where, .filter, .print, .log, "
+                  ".within, .not and .partition_by)", name, before);
     P->ok = false;
 }
 
@@ -354,9 +365,9 @@ static void gather_dot_pattern(pbuild *P, vpc_source_expr *src, vpc_stream_body 
             P->ok = false;
         } else if (i > at) {
             post[npost++] = *l;
-        } else if (!first_is_source && is_filter(l->op->name)) {
-            vpc_error(ctx, l->op_span, ".%s() before .pattern() filters the first step's events: the source must "
-                      "be the first step's type", l->op->name);
+        } else if (!first_is_source && (is_filter(l->op->name) || is_observer(l->op->name))) {
+            vpc_error(ctx, l->op_span, ".%s() before .pattern() %s the first step's events: the source must "
+                      "be the first step's type", l->op->name, is_filter(l->op->name) ? "filters" : "observes");
             P->ok = false;
         } else {
             pre_filter(P, l, ".pattern()");
@@ -579,17 +590,11 @@ static void build_steps(pbuild *P)
     plan->trailing = VPC_NEW_N(&ctx->ir, vpc_pterm, ngap ? ngap : 1);
     memcpy(plan->trailing, gap, ngap * sizeof *gap);
     plan->ntrailing = ngap;
-    if (ngap) {
-        if (plan->within < 0) {
-            vpc_error(ctx, P->items[P->nitems - 1].span, "a trailing NOT needs within");
-            P->ok = false;
-        }
-        vpc_pstep *last = &plan->steps[plan->nsteps - 1];
-        if (last->kind != VPC_PS_TERM || last->quant != VPC_PQ_ONE) {
-            vpc_error(ctx, P->items[P->nitems - 1].span,
-                      "a trailing NOT after a repeated, optional, AND or OR step is not supported");
-            P->ok = false;
-        }
+    /* after a repeated, optional, AND or OR step too: the run waits for its
+     * deadline from the moment it could complete (emit_pattern.c) */
+    if (ngap && plan->within < 0) {
+        vpc_error(ctx, P->items[P->nitems - 1].span, "a trailing NOT needs within");
+        P->ok = false;
     }
     plan->nots = VPC_NEW_N(&ctx->ir, vpc_pterm, P->nnots ? P->nnots : 1);
     for (uint32_t i = 0; i < P->nnots; i++) {
@@ -597,6 +602,45 @@ static void build_steps(pbuild *P)
         check_term(P, &plan->nots[i], P->nots[i], plan->nsteps, false, false);
     }
     plan->nnots = P->nnots;
+}
+
+/* The filters and observers before the first step, up to the last
+ * observer, become operators on the first step's rows (plan->observe).
+ * The filters are checked already, as conditions of the first step. */
+static void build_observers(pbuild *P)
+{
+    vpc_checker *C = P->C;
+    vpc_pplan *plan = P->plan;
+    if (!P->observes) return;
+    vpc_pterm *first = &plan->steps[0].terms[0];
+    vpc_sym *alias = first->alias >= 0 ? plan->aliases[first->alias].name : NULL;
+    bool kleene = plan->steps[0].quant != VPC_PQ_ONE;
+    vpc_sbuilder *B = VPC_NEW(&C->ctx->ir, vpc_sbuilder);
+    B->C = C;
+    B->st = P->B->st;
+    B->row = first->row;
+    B->row_what = first->row->event ? "the first step's event" : "the first step's row";
+    B->alias = kleene ? NULL : alias; /* `a.f` is the event's own field */
+    uint32_t last = P->nbefore;
+    while (!is_observer(P->before[last - 1]->op->name)) last--;
+    for (uint32_t i = 0; i < last; i++) {
+        vpc_link *l = P->before[i];
+        if (!is_filter(l->op->name)) {
+            vpc_check_link(B, l);
+            continue;
+        }
+        if (kleene && alias && mentions(l->args[0].value, alias)) {
+            vpc_error(C->ctx, l->args[0].value->span, "a filter before .%s() cannot read the repeating step's "
+                      "alias '%s' (its previous event)", P->before[last - 1]->op->name, alias->name);
+            P->ok = false;
+            continue;
+        }
+        vpc_opnode *op = vpc_check_add_op(B, VPC_OPK_WHERE, l);
+        if (op) op->cond = l->args[0].value;
+    }
+    plan->observe = VPC_NEW_N(&C->ctx->ir, vpc_opnode, B->nops ? B->nops : 1);
+    memcpy(plan->observe, B->ops, B->nops * sizeof *B->ops);
+    plan->nobserve = B->nops;
 }
 
 /* ---- partitions ---- */
@@ -771,6 +815,7 @@ bool vpc_check_pattern(vpc_sbuilder *B, vpc_stream_body *chain)
     }
     if (!P->ok || !P->nitems) return false;
     build_steps(P);
+    if (P->ok) build_observers(P);
     if (!P->ok) return false;
     if (P->partition) explicit_partition(P);
     else extract_key(P);

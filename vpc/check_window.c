@@ -267,10 +267,18 @@ void vpc_check_window_done(vpc_sbuilder *B)
         if (p) plan_panes(p);
         return;
     }
+    vpc_pplan *pat = B->st->pat;
+    if (pat) { /* the pattern's clock trails its rows, late rows are dropped (LANGUAGE.md §5.4, §6) */
+        pat->watermark = B->watermark != NULL;
+        pat->out_of_order = B->out_of_order;
+        pat->lateness = B->allowed_lateness;
+    }
     bool clocked = p && p->window_at >= 0 && (p->kind == VPC_W_TIME || p->kind == VPC_W_SESSION);
     if (!clocked) {
-        vpc_error(B->C->ctx, wl->op_span, ".%s() needs a time or session window in this stream "
-                  "(on patterns it is not supported yet)", wl->op->name);
+        if (!pat)
+            vpc_error(B->C->ctx, wl->op_span, ".%s() needs a pattern, or a time or session window, in this stream",
+                      wl->op->name);
+        else if (p) plan_panes(p);
         return;
     }
     p->watermark = B->watermark != NULL;

@@ -56,6 +56,8 @@ vpc_cval vpc_emit_expr(vpc_emitter *E, vpc_expr *e);
 const char *vpc_emit_truth(vpc_emitter *E, vpc_cval c);        /* C bool: value is true */
 const char *vpc_emit_box(vpc_emitter *E, vpc_cval c);          /* as vp_val */
 const char *vpc_emit_as(vpc_emitter *E, vpc_cval c, vpc_ty to); /* value converted to `to` */
+/* `if (!(e guard)) fail;` with e a user condition, under its #line */
+void vpc_emit_user_test(vpc_emitter *E, vpc_expr *e, const char *guard, const char *fail);
 const char *vpc_emit_isnull(vpc_emitter *E, vpc_cval c);       /* C bool: is null */
 /* Evaluates e with #line directives around it. */
 vpc_cval vpc_emit_user_expr(vpc_emitter *E, vpc_expr *e);
@@ -122,7 +124,18 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args); /* *wi
 void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st);   /* *win (keys in *s) at time t to wpost_<S> */
 void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st); /* *win back to an empty window */
 void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win); /* memory owned by *win */
+/* Aggregate rows of a partitioned stream carry `part`, the ordinal of the
+ * partition that made them: a stream partitioned by that same key finds its
+ * own partition from it without hashing the key again. */
+bool vpc_emit_agg_row_has_part(const vpc_emitter *E, const vpc_row *r);
+/* The stream whose `part` st's window rows carry with st's key, or NULL. */
+const vpc_stream *vpc_emit_agg_part_source(const vpc_stream *st);
 void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st); /* *o = *l then *r (wa_<S> partials) */
+/* first()/last() keeping a copy of its value's bytes in its own arena a<i>_own */
+bool vpc_emit_agg_owns_bytes(const vpc_aggcall *a);
+/* Time panes with first()/last() and no ema: partials carry the arrival
+ * numbers of their first and last rows (seq0, seq1) and combine in any order. */
+bool vpc_emit_agg_tagged(const vpc_wplan *p);
 
 /* emit_slide.c: sliding windows over panes (vpc_wplan.panes) */
 void vpc_emit_slide_types(vpc_emitter *E, vpc_stream *st);  /* run_<S>, after wa_<S> */

@@ -3,7 +3,9 @@
  * sum, Welford's mean and M2, min, max, first, last, an EMA; a set for
  * count(distinct)), the aggregate row built from them when the window
  * closes, and the reset for the next window. Over panes (emit_slide.c) the
- * same state is a partial aggregate, and two partials combine in row order.
+ * same state is a partial aggregate, and two partials combine in row order;
+ * over time panes without ema, first/last partials carry the arrival
+ * numbers of their rows and combine in any order (vpc_emit_agg_tagged).
  * Member names: a<i>_... for aggregate call i of the stream. */
 #include <stdio.h>
 #include <string.h>
@@ -12,11 +14,24 @@
 
 #define F(...) vpc_emit_fmt(E, __VA_ARGS__)
 
+static bool keyed_aggregate(const vpc_stream *st);
+
 /* first()/last() of a string or a dynamic value own a copy of it. */
-static bool owns_bytes(const vpc_aggcall *a)
+bool vpc_emit_agg_owns_bytes(const vpc_aggcall *a)
 {
     return (a->fn == VPC_AGG_FIRST || a->fn == VPC_AGG_LAST) &&
            (a->ty == VPC_TY_STR || !vpc_emit_has_null_flag(a->ty));
+}
+
+bool vpc_emit_agg_tagged(const vpc_wplan *p)
+{
+    if (!p->panes || p->kind != VPC_W_TIME) return false;
+    bool first_last = false;
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        if (p->aggs[i].fn == VPC_AGG_EMA) return false;
+        first_last |= p->aggs[i].fn == VPC_AGG_FIRST || p->aggs[i].fn == VPC_AGG_LAST;
+    }
+    return first_last;
 }
 
 static const char *call_text(vpc_emitter *E, const vpc_aggcall *a)
@@ -53,7 +68,7 @@ void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p)
             if (vpc_emit_has_null_flag(a->ty))
                 vpc_cw_line(w, "%s a%u_v; bool a%u_null; /* %s */", vpc_emit_ctype(a->ty), i, i, c);
             else vpc_cw_line(w, "vp_val a%u_v; /* %s */", i, c);
-            if (owns_bytes(a)) vpc_cw_line(w, "vp_arena a%u_own;", i);
+            if (vpc_emit_agg_owns_bytes(a)) vpc_cw_line(w, "vp_arena a%u_own;", i);
             break;
         case VPC_AGG_EMA:
             vpc_cw_line(w, "double a%u_e; bool a%u_has; /* %s */", i, i, c);
@@ -61,6 +76,8 @@ void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p)
             break;
         }
     }
+    if (vpc_emit_agg_tagged(p))
+        vpc_cw_line(w, "int64_t seq0, seq1; /* arrival numbers of its first and last rows (first, last) */");
 }
 
 /* The numeric value of c: C expressions for "is a number" and its double. */
@@ -95,7 +112,7 @@ static const char *double_lit(vpc_emitter *E, double d)
 static void keep_value(vpc_emitter *E, uint32_t i, const vpc_aggcall *a, vpc_cval v)
 {
     vpc_cw *w = E->w;
-    if (owns_bytes(a)) vpc_cw_line(w, "vp_arena_clear(&win->a%u_own);", i);
+    if (vpc_emit_agg_owns_bytes(a)) vpc_cw_line(w, "vp_arena_clear(&win->a%u_own);", i);
     if (!vpc_emit_has_null_flag(a->ty)) {
         vpc_cw_line(w, "win->a%u_v = vp_own_val(ctx, &win->a%u_own, %s);", i, i, vpc_emit_box(E, v));
         return;
@@ -281,6 +298,7 @@ void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st)
     }
     vpc_cw_line(w, "%s out;", r->cname);
     vpc_cw_line(w, "out.time = t;");
+    if (keyed_aggregate(st)) vpc_cw_line(w, "out.part = s->ord;");
     E->row = "out.";
     E->rowlayout = r;
     E->depth = "0";
@@ -323,7 +341,7 @@ void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st)
             break;
         case VPC_AGG_FIRST:
         case VPC_AGG_LAST:
-            if (owns_bytes(a)) vpc_cw_line(w, "vp_arena_clear(&win->a%u_own);", i);
+            if (vpc_emit_agg_owns_bytes(a)) vpc_cw_line(w, "vp_arena_clear(&win->a%u_own);", i);
             break;
         }
     }
@@ -342,6 +360,7 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
     vpc_cw *w = E->w;
     vpc_wplan *p = st->win;
     const char *n = st->name->name;
+    bool tagged = vpc_emit_agg_tagged(p);
     for (uint32_t i = 0; i < p->naggs; i++) {
         vpc_aggcall *a = &p->aggs[i];
         switch (a->fn) {
@@ -373,8 +392,9 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
             vpc_cw_close(w, NULL);
             vpc_cw_line(w, "o->a%u_n = l->a%u_n + r->a%u_n;", i, i, i);
             break;
-        case VPC_AGG_FIRST: /* l's rows came first */
-            vpc_cw_open(w, "if (l->rows)");
+        case VPC_AGG_FIRST: /* l's rows came first, or the earlier arrival */
+            if (tagged) vpc_cw_open(w, "if (l->rows && (!r->rows || l->seq0 < r->seq0))");
+            else vpc_cw_open(w, "if (l->rows)");
             copy_value(E, i, a, "l");
             vpc_cw_close(w, NULL);
             vpc_cw_open(w, "else");
@@ -382,7 +402,8 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
             vpc_cw_close(w, NULL);
             break;
         case VPC_AGG_LAST:
-            vpc_cw_open(w, "if (r->rows)");
+            if (tagged) vpc_cw_open(w, "if (r->rows && (!l->rows || r->seq1 > l->seq1))");
+            else vpc_cw_open(w, "if (r->rows)");
             copy_value(E, i, a, "r");
             vpc_cw_close(w, NULL);
             vpc_cw_open(w, "else");
@@ -405,6 +426,11 @@ void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st)
             break;
         }
     }
+    if (tagged) {
+        vpc_cw_comment(w, "after first/last, which read them");
+        vpc_cw_line(w, "o->seq0 = l->rows && (!r->rows || l->seq0 < r->seq0) ? l->seq0 : r->seq0;");
+        vpc_cw_line(w, "o->seq1 = r->rows && (!l->rows || r->seq1 > l->seq1) ? r->seq1 : l->seq1;");
+    }
     vpc_cw_comment(w, "last: first/last above read the row counts of l and r");
     vpc_cw_line(w, "o->rows = l->rows + r->rows;");
 }
@@ -414,6 +440,38 @@ void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win)
     for (uint32_t i = 0; i < p->naggs; i++) {
         vpc_aggcall *a = &p->aggs[i];
         if (a->fn == VPC_AGG_DISTINCT && !p->panes) vpc_cw_line(E->w, "vp_set_free(&%s->a%u_set);", win, i);
-        if (owns_bytes(a)) vpc_cw_line(E->w, "vp_arena_free(&%s->a%u_own);", win, i);
+        if (vpc_emit_agg_owns_bytes(a)) vpc_cw_line(E->w, "vp_arena_free(&%s->a%u_own);", win, i);
     }
+}
+
+/* Windowed, partitioned by one key and aggregating. */
+static bool keyed_aggregate(const vpc_stream *st)
+{
+    const vpc_wplan *p = st->win;
+    return p && p->nkeys == 1 && p->kind != VPC_W_NONE && p->aggregate_at >= 0;
+}
+
+bool vpc_emit_agg_row_has_part(const vpc_emitter *E, const vpc_row *r)
+{
+    for (uint32_t i = 0; i < E->prog->nstreams; i++) {
+        const vpc_stream *st = E->prog->streams[i];
+        if (keyed_aggregate(st) && st->ops[st->win->aggregate_at].out == r) return true;
+    }
+    return false;
+}
+
+/* Rows of one partition of the source all hold the same key value (it leads
+ * the aggregate row, and only that aggregate makes rows of its layout), so
+ * they all belong to one partition of st. Sessions look the key up before
+ * the partition (to drop late rows), so they keep hashing. */
+const vpc_stream *vpc_emit_agg_part_source(const vpc_stream *st)
+{
+    const vpc_wplan *p = st->win;
+    if (!p || p->nkeys != 1 || p->kind == VPC_W_NONE || p->kind == VPC_W_SESSION) return NULL;
+    if (st->src_kind != VPC_SK_STREAM || !st->src_stream) return NULL;
+    const vpc_stream *src = st->src_stream;
+    if (!keyed_aggregate(src) || !src->win->keys[0].in_output) return NULL;
+    if (src->ops[src->win->aggregate_at].out != p->in) return NULL;
+    if (p->keys[0].field != 0 || p->keys[0].name != src->win->keys[0].name) return NULL;
+    return src;
 }

@@ -30,6 +30,7 @@ void vpc_emit_row_structs(vpc_emitter *E)
         vpc_cw_line(w, "int64_t time; /* event time, ns */");
         if (r->implicit) vpc_cw_line(w, "const vp_event *raw; /* every input field, for pass-through */");
         else if (r->nparts && !r->joined) vpc_cw_line(w, "int32_t src; /* the merge() input it came from */");
+        if (vpc_emit_agg_row_has_part(E, r)) vpc_cw_line(w, "int32_t part; /* the partition that aggregated it */");
         for (uint32_t j = 0; j < r->nfields; j++) {
             vpc_rfield *f = &r->fields[j];
             vpc_cw_line(w, "%s f_%s;", vpc_emit_ctype(f->ty), f->name->name);
@@ -66,9 +67,22 @@ static const char *in_tag(vpc_ty t)
     }
 }
 
+/* Array, map and tuple fields: the input value they take (runtime enum
+ * vp_j_kind) and their type's name for the warning (enum vp_want). */
+static const char *form_kind(vpc_form form) { return form == VPC_FORM_MAP ? "VP_J_OBJECT" : "VP_J_ARRAY"; }
+static const char *form_want(vpc_form form)
+{
+    return form == VPC_FORM_MAP ? "VP_WANT_MAP" : form == VPC_FORM_TUPLE ? "VP_WANT_TUPLE" : "VP_WANT_ARRAY";
+}
+
+/* The field's input value is checked: a declared scalar, array, map or tuple. */
+static bool checked(const vpc_rfield *f) { return in_fn(f->ty) || f->form != VPC_FORM_ANY; }
+
 /* One declared field: convert it; a value of another type keeps the event
- * and leaves the field null (LANGUAGE.md §3), warned once per field. Array,
- * map and tuple fields are dynamic: they take any value as it is. */
+ * and leaves the field null (LANGUAGE.md §3), warned once per field. Array
+ * and tuple fields take an array, map fields an object, as dynamic values
+ * whose elements are not checked; `any` and undeclared fields take any
+ * value as it is. */
 static void decode_field(vpc_emitter *E, size_t index, void *ud)
 {
     vpc_cw *w = E->w;
@@ -76,8 +90,12 @@ static void decode_field(vpc_emitter *E, size_t index, void *ud)
     vpc_rfield *f = &r->fields[index];
     const char *n = f->name->name;
     const char *conv = in_fn(f->ty);
-    if (!conv) {
+    if (!checked(f)) {
         vpc_cw_line(w, "ev->f_%s = vp_in_dyn(f);", n);
+    } else if (!conv) {
+        vpc_cw_line(w, "if (vp_in_json(f, %s, &ev->f_%s) < 0)", form_kind(f->form), n);
+        vpc_cw_line(w, "    vp_in_wrong_type(ctx, in, f, %s, &warned_%s[%zu]);", form_want(f->form), r->event->name,
+                    index);
     } else {
         vpc_cw_line(w, "int r = %s(f, &ev->f_%s);", conv, n);
         vpc_cw_line(w, "ev->n_%s = r != 1;", n);
@@ -92,7 +110,7 @@ static void emit_decoder(vpc_emitter *E, vpc_row *r)
     vpc_cw *w = E->w;
     vpc_cw_comment(w, "decode %s: match member names, convert to the declared types", r->event->name);
     bool converts = false;
-    for (uint32_t j = 0; j < r->nfields; j++) converts |= in_fn(r->fields[j].ty) != NULL;
+    for (uint32_t j = 0; j < r->nfields; j++) converts |= checked(&r->fields[j]);
     if (converts)
         vpc_cw_line(w, "static bool warned_%s[%u]; /* per field: a wrong-typed value was reported */",
                     r->event->name, r->nfields);

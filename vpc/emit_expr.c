@@ -262,21 +262,33 @@ static const char *c_cmp(vpc_op op)
     }
 }
 
+/* A comparison's result: no temporary, since it is pure (its operands are
+ * evaluated already) and read once; a temporary would cost the JIT a store
+ * and a load, and hide the test from its branch. Except with a constant
+ * operand: libtcc 0.9.27 miscompiles some conditions that mix constants
+ * into && and || (`if (!(0 && ((x && 1) || y)))` returns garbage), and
+ * is safe when the value goes through a temporary first. */
+static vpc_cval pure_bool(vpc_emitter *E, const char *v)
+{
+    if (strstr(v, "true") || strstr(v, "false")) return tmp(E, VPC_TY_BOOL, v, NULL);
+    return cval(VPC_TY_BOOL, F("(%s)", v), NULL);
+}
+
 static vpc_cval compare_values(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
 {
     bool eq = op == VPC_OP_EQ || op == VPC_OP_NE;
     /* comparisons with the null literal */
     if (a.ty == VPC_TY_NULL || b.ty == VPC_TY_NULL) {
-        if (!eq) return tmp(E, VPC_TY_BOOL, "false", NULL);
+        if (!eq) return pure_bool(E, "false");
         vpc_cval o = a.ty == VPC_TY_NULL ? b : a;
         const char *isnull = vpc_emit_isnull(E, o);
-        return tmp(E, VPC_TY_BOOL, op == VPC_OP_EQ ? isnull : F("!%s", isnull), NULL);
+        return pure_bool(E, op == VPC_OP_EQ ? isnull : F("!%s", isnull));
     }
     bool numeric = vpc_ty_numeric(a.ty) && vpc_ty_numeric(b.ty);
     if (a.ty == VPC_TY_DYN || b.ty == VPC_TY_DYN || (!numeric && a.ty != b.ty)) {
         const char *ba = vpc_emit_box(E, a), *bb = vpc_emit_box(E, b);
-        if (eq) return tmp(E, VPC_TY_BOOL, F("%svp_dyn_eq(%s, %s)", op == VPC_OP_NE ? "!" : "", ba, bb), NULL);
-        return tmp(E, VPC_TY_BOOL, F("vp_dyn_cmp(%s, %s, %s)", dyn_op(op), ba, bb), NULL);
+        if (eq) return pure_bool(E, F("%svp_dyn_eq(%s, %s)", op == VPC_OP_NE ? "!" : "", ba, bb));
+        return pure_bool(E, F("vp_dyn_cmp(%s, %s, %s)", dyn_op(op), ba, bb));
     }
     const char *av = a.v, *bv = b.v;
     if (numeric && a.ty != b.ty) {
@@ -292,14 +304,14 @@ static vpc_cval compare_values(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b
             const char *na = a.n ? a.n : "false", *nb = b.n ? b.n : "false";
             r = F("(%s && %s) || (!%s && !%s && %s)", na, nb, na, nb, same);
         }
-        return tmp(E, VPC_TY_BOOL, op == VPC_OP_EQ ? r : F("!(%s)", r), NULL);
+        return pure_bool(E, op == VPC_OP_EQ ? r : F("!(%s)", r));
     }
     const char *core = a.ty == VPC_TY_STR ? F("vp_str_cmp(%s, %s) %s 0", av, bv, c_cmp(op))
                                           : F("%s %s %s", av, c_cmp(op), bv);
     /* a NaN makes an ordered comparison false, as null must */
     bool fa = a.nan_null && a.ty == VPC_TY_FLOAT, fb = b.nan_null && b.ty == VPC_TY_FLOAT;
     const char *nn = or_null(E, fa ? NULL : a.n, fb ? NULL : b.n);
-    return tmp(E, VPC_TY_BOOL, nn ? F("!%s && %s", nn, core) : core, NULL);
+    return pure_bool(E, nn ? F("!%s && %s", nn, core) : core);
 }
 
 /* LANGUAGE.md §5.3: a comparison with a binding its run has not made is
@@ -309,7 +321,7 @@ static vpc_cval emit_compare(vpc_emitter *E, vpc_op op, vpc_cval a, vpc_cval b)
     vpc_cval r = compare_values(E, op, a, b);
     const char *unbound = or_null(E, a.unbound, b.unbound);
     if (!unbound || (op != VPC_OP_EQ && op != VPC_OP_NE)) return r;
-    return tmp(E, VPC_TY_BOOL, F("!%s && %s", unbound, r.v), NULL);
+    return pure_bool(E, F("!%s && %s", unbound, r.v));
 }
 
 static vpc_cval emit_arith(vpc_emitter *E, vpc_op op, vpc_ty rt, vpc_cval a, vpc_cval b)
@@ -583,6 +595,15 @@ vpc_cval vpc_emit_user_expr(vpc_emitter *E, vpc_expr *e)
     vpc_cval c = vpc_emit_expr(E, e);
     vpc_cw_linedir_end(E->w);
     return c;
+}
+
+void vpc_emit_user_test(vpc_emitter *E, vpc_expr *e, const char *guard, const char *fail)
+{
+    vpc_cw_linedir(E->w, e->span);
+    const char *t = vpc_emit_truth(E, vpc_emit_expr(E, e));
+    if (*guard) vpc_cw_line(E->w, "if (!(%s%s)) %s;", t, guard, fail);
+    else vpc_cw_line(E->w, "if (!%s) %s;", t, fail);
+    vpc_cw_linedir_end(E->w);
 }
 
 void vpc_emit_write_value(vpc_emitter *E, const char *w, vpc_cval c)

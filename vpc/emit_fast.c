@@ -46,7 +46,7 @@ static void read_field(vpc_emitter *E, vpc_rfield *f)
         vpc_cw_line(w, "if ((k = vp_jr_num(&r, &iv, &fv)) %s && vp_ms_to_ns(k == 1 ? VP_J_INT : VP_J_FLOAT, iv, fv, &ev.f_%s) == 1) ev.n_%s = false;",
                     f->ty == VPC_TY_DUR ? "== 1" : "!= 0", n, n);
         break;
-    default: /* arrays, maps: the full scanner canonicalizes them */
+    default: /* arrays, maps, tuples: the full scanner canonicalizes them, the decoder checks their kind */
         vpc_cw_line(w, "if (vp_jr_word(&r, \"null\", 4)) ev.f_%s = vp_null();", n);
         vpc_cw_line(w, "else return 0;");
         return;

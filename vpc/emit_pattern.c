@@ -8,8 +8,8 @@
  * whether each is bound (k<a>).
  * For every input type T the stream reads, st_<S>_in<k> advances the clock,
  * confirms trailing NOTs whose deadline passed, drops expired runs, visits
- * the runs of the event's partition oldest first through pv_<S>_<k> (a
- * `switch (run->h.pos)` with the predicates of exactly the steps that can
+ * the runs of the event's partition oldest first (visiting each with a
+ * `switch (run->h.pos)` over the predicates of exactly the steps that can
  * take a T from there), and starts a new run through ps_<S>_<k>. A step that
  * takes an event goes through pa_<S>_<j>_<t>, then pf_<S> decides: complete
  * (a match row, the run ends), wait for a trailing NOT's deadline, emit and
@@ -20,6 +20,8 @@
 #include "emit_pbind.h"
 
 #define F(...) vpc_emit_fmt(E, __VA_ARGS__)
+/* How a visit of a run ends (emit_visit). */
+#define VISITED "goto visited;"
 
 static bool kleene(const vpc_pstep *s) { return s->kind == VPC_PS_TERM && (s->quant == VPC_PQ_PLUS || s->quant == VPC_PQ_STAR); }
 /* pm_'s parameter for the completing event, when it is not kept. */
@@ -88,6 +90,7 @@ void vpc_emit_pattern_state(vpc_emitter *E, vpc_stream *st)
     }
     vpc_cw_line(w, "static vp_runs *p_%s;", n);
     vpc_cw_line(w, "static int64_t p_%s_clock = INT64_MIN; /* the stream clock */", n);
+    if (p->watermark) vpc_cw_line(w, "static int32_t p_%s_late; /* counter: late rows dropped */", n);
     vpc_cw_line(w, "static vp_key p_%s_key;", n);
     vpc_cw_line(w, "static pr_%s p_%s_none; /* nothing bound: predicates of a run about to start */", n, n);
     vpc_cw_comment(w, "%s: what a run record holds on the heap, freed at the end", n);
@@ -114,16 +117,14 @@ static const char *term_fn(vpc_emitter *E, vpc_stream *st, const char *kind, uin
 }
 
 /* pt_: a term's conditions on candidate r0 with the run's bindings. */
-/* The conditions of term t on r0 and `run`, each followed by `fail` when false. */
-static void emit_conds(vpc_emitter *E, vpc_pterm *t, const char *fail)
+/* The conditions of term t on r0 and `run`, each followed by `fail` when
+ * false; the last one ANDed with guard (see emit_nots). */
+static void emit_conds(vpc_emitter *E, vpc_pterm *t, const char *fail, const char *guard)
 {
     E->row = "r0->";
     E->rowlayout = t->row;
     E->run = "run";
-    for (uint32_t i = 0; i < t->nconds; i++) {
-        vpc_cval c = vpc_emit_user_expr(E, t->conds[i]);
-        vpc_cw_line(E->w, "if (!%s) %s;", vpc_emit_truth(E, c), fail);
-    }
+    for (uint32_t i = 0; i < t->nconds; i++) vpc_emit_user_test(E, t->conds[i], i + 1 == t->nconds ? guard : "", fail);
 }
 
 static void emit_pred(vpc_emitter *E, vpc_stream *st, vpc_pterm *t, const char *name)
@@ -134,7 +135,7 @@ static void emit_pred(vpc_emitter *E, vpc_stream *st, vpc_pterm *t, const char *
     vpc_cw_line(w, "(void)ctx;");
     vpc_cw_line(w, "(void)run;");
     vpc_cw_line(w, "(void)r0;");
-    emit_conds(E, t, "return false");
+    emit_conds(E, t, "return false", "");
     vpc_cw_line(w, "return true;");
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
@@ -148,18 +149,15 @@ static void emit_try(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t, con
     vpc_cw *w = E->w;
     vpc_pterm *term = &st->pat->steps[j].terms[t];
     if (!term->nconds) {
-        if (*guard) vpc_cw_line(w, "if (true%s) { %s(ctx, run, r0); return; }", guard, term_fn(E, st, "pa", j, t));
-        else vpc_cw_line(w, "%s(ctx, run, r0); return;", term_fn(E, st, "pa", j, t));
+        if (*guard) vpc_cw_line(w, "if (true%s) { %s(ctx, run, r0); %s }", guard, term_fn(E, st, "pa", j, t), VISITED);
+        else vpc_cw_line(w, "%s(ctx, run, r0); %s", term_fn(E, st, "pa", j, t), VISITED);
         return;
     }
-    vpc_cw_block(w);
-    vpc_cw_line(w, "bool ok = false;");
     vpc_cw_open(w, "do");
-    emit_conds(E, term, "break");
-    vpc_cw_line(w, "ok = true;");
+    emit_conds(E, term, "break", guard);
+    vpc_cw_line(w, "%s(ctx, run, r0);", term_fn(E, st, "pa", j, t));
+    vpc_cw_line(w, VISITED);
     vpc_cw_close(w, " while (0);");
-    vpc_cw_line(w, "if (ok%s) { %s(ctx, run, r0); return; }", guard, term_fn(E, st, "pa", j, t));
-    vpc_cw_close(w, NULL);
 }
 
 /* Updates the aggregates of binding a from its (owned) event at `src`
@@ -210,6 +208,10 @@ static void emit_agg_update(vpc_emitter *E, vpc_pplan *p, uint32_t a, const char
         vpc_cw_close(w, NULL);
     }
 }
+
+/* Is pf_ empty? When only the last step completes a run, in its pa_, and
+ * no step is optional. */
+static bool after_is_empty(const vpc_pplan *p) { return vpc_pbind_completing(p) >= 0; }
 
 /* pa_: step j's term t takes r0: bind, move, then pf_ decides. */
 static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
@@ -264,7 +266,7 @@ static void emit_take(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t t)
         vpc_cw_line(w, "run->h.pos = %u;", j + 1);
         vpc_cw_line(w, "run->h.cnt = 0;");
     }
-    vpc_cw_line(w, "pf_%s(ctx, run, r0->time);", n);
+    if (!after_is_empty(p)) vpc_cw_line(w, "pf_%s(ctx, run, r0->time);", n);
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
@@ -278,16 +280,19 @@ static void emit_after(vpc_emitter *E, vpc_stream *st)
     vpc_cw_comment(w, "%s: a run that took an event completes, waits for its deadline, emits and goes on, or waits",
                    n);
     vpc_cw_open(w, "static void pf_%s(vp_ctx *ctx, pr_%s *run, int64_t t)", n, n);
-    if (vpc_pbind_completing(p) >= 0) { /* only the last step completes, in its pa_; no step is optional */
+    if (after_is_empty(p)) {
         vpc_cw_line(w, "(void)ctx, (void)run, (void)t;");
         vpc_cw_close(w, NULL);
         vpc_cw_blank(w);
         return;
     }
+    const vpc_pstep *last = &p->steps[p->nsteps - 1];
+    bool single_last = last->kind == VPC_PS_TERM && last->quant == VPC_PQ_ONE;
     vpc_cw_open(w, "if (run->h.pos == %u)", p->nsteps);
     if (p->ntrailing) {
-        vpc_cw_line(w, "vp_runs_wait(p_%s, &run->h, run->h.t0 + %lldLL); /* no NOT until then: a match */", n,
-                    (long long)p->within);
+        /* after a last `?` the run may be waiting already */
+        vpc_cw_line(w, "%svp_runs_wait(p_%s, &run->h, run->h.t0 + %lldLL); /* no NOT until then: a match */",
+                    single_last ? "" : "if (!run->h.waiting) ", n, (long long)p->within);
     } else {
         vpc_cw_line(w, "pm_%s(ctx, run, t);", n);
         vpc_cw_line(w, "vp_runs_kill(p_%s, &run->h);", n);
@@ -307,7 +312,14 @@ static void emit_after(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "default: break;");
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "(void)more;");
-    vpc_cw_line(w, "if (emits) pm_%s(ctx, run, t);", n);
+    if (p->ntrailing) {
+        vpc_cw_comment(w, "with a trailing NOT the run could complete: it waits for its deadline (LANGUAGE.md §5.4), "
+                          "a repeating step still taking events");
+        vpc_cw_line(w, "if (emits && !run->h.waiting) vp_runs_wait(p_%s, &run->h, run->h.t0 + %lldLL);", n,
+                    (long long)p->within);
+    } else {
+        vpc_cw_line(w, "if (emits) pm_%s(ctx, run, t);", n);
+    }
     vpc_cw_close(w, NULL);
     vpc_cw_blank(w);
 }
@@ -381,8 +393,8 @@ static void emit_nots(vpc_emitter *E, vpc_stream *st, vpc_pterm *nots, uint32_t 
 {
     for (uint32_t t = 0; t < nn; t++)
         if (term_reads(&nots[t], k))
-            vpc_cw_line(E->w, "if (%s(ctx, run, r0)%s) { vp_runs_kill(p_%s, &run->h); return; }",
-                        term_fn(E, st, kind, j, t), guard, st->name->name);
+            vpc_cw_line(E->w, "if (%s(ctx, run, r0)%s) { vp_runs_kill(p_%s, &run->h); %s }",
+                        term_fn(E, st, kind, j, t), guard, st->name->name, VISITED);
 }
 
 /* The candidates of a run at `from` for a row of input k: the first
@@ -402,13 +414,15 @@ static void emit_candidates(vpc_emitter *E, vpc_stream *st, uint32_t from, uint3
 }
 
 /* The negations of the gaps a run at `from` crosses before its next
- * mandatory step. */
+ * mandatory step; with none left, the run could complete, and the trailing
+ * NOTs kill it too. */
 static void emit_gap_nots(vpc_emitter *E, vpc_stream *st, uint32_t from, uint32_t k, const char *guard)
 {
     vpc_pplan *p = st->pat;
     uint32_t m = mandatory_from(p, from);
     for (uint32_t j = from; j <= m && j < p->nsteps; j++)
         emit_nots(E, st, p->steps[j].nots, p->steps[j].nnots, k, "pn", j, guard);
+    if (m == p->nsteps) emit_nots(E, st, p->trailing, p->ntrailing, k, "pz", 0, guard);
 }
 
 /* A Kleene-plus step j: until it has taken an event only its own term is
@@ -427,16 +441,16 @@ static void emit_plus_visit(vpc_emitter *E, vpc_stream *st, uint32_t j, uint32_t
     emit_candidates(E, st, j + 1, k, " & more");
     for (uint32_t t = 0; t < s->nterms; t++)
         if (term_reads(&s->terms[t], k)) emit_try(E, st, j, t, "");
-    vpc_cw_line(w, "return;");
+    vpc_cw_line(w, VISITED);
 }
 
-/* pv_: one run meets a row of input k (LANGUAGE.md §5.2 1b-1d). */
+/* The visit of one run by a row of input k (LANGUAGE.md §5.2 1b-1d), in
+ * place in the walk (the JIT does not inline): it ends at `visited:`. */
 static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
 {
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
-    const char *n = st->name->name;
-    vpc_cw_open(w, "static void pv_%s_%u(vp_ctx *ctx, pr_%s *run, const %s *r0)", n, k, n, st->inputs[k].row->cname);
+    vpc_cw_block(w);
     emit_nots(E, st, p->nots, p->nnots, k, "pg", 0, "");
     vpc_cw_open(w, "switch (run->h.pos)");
     for (uint32_t j = 0; j < p->nsteps; j++) {
@@ -455,30 +469,30 @@ static void emit_visit(vpc_emitter *E, vpc_stream *st, uint32_t k)
             emit_candidates(E, st, j + 1, k, "");
             for (uint32_t t = 0; t < s->nterms; t++)
                 if (term_reads(&s->terms[t], k)) emit_try(E, st, j, t, "");
-            vpc_cw_line(w, "return;");
+            vpc_cw_line(w, VISITED);
             vpc_cw_close(w, NULL);
         } else if (s->kind == VPC_PS_AND) {
             vpc_cw_open(w, "if (run->h.mask)");
             for (uint32_t t = 0; t < s->nterms; t++)
                 if (term_reads(&s->terms[t], k))
-                    vpc_cw_line(w, "if (!(run->h.mask & %uu) && %s(ctx, run, r0)) { %s(ctx, run, r0); return; }",
-                                1u << t, term_fn(E, st, "pt", j, t), term_fn(E, st, "pa", j, t));
-            vpc_cw_line(w, "return;");
+                    vpc_cw_line(w, "if (!(run->h.mask & %uu) && %s(ctx, run, r0)) { %s(ctx, run, r0); %s }",
+                                1u << t, term_fn(E, st, "pt", j, t), term_fn(E, st, "pa", j, t), VISITED);
+            vpc_cw_line(w, VISITED);
             vpc_cw_close(w, NULL);
         }
         emit_gap_nots(E, st, j, k, "");
         emit_candidates(E, st, j, k, "");
-        vpc_cw_line(w, "return;");
+        vpc_cw_line(w, VISITED);
         w->indent--;
     }
     vpc_cw_line(w, "default: /* waiting for the trailing NOT's deadline */");
     w->indent++;
     emit_nots(E, st, p->trailing, p->ntrailing, k, "pz", 0, "");
-    vpc_cw_line(w, "return;");
+    vpc_cw_line(w, VISITED);
     w->indent--;
     vpc_cw_close(w, NULL);
     vpc_cw_close(w, NULL);
-    vpc_cw_blank(w);
+    vpc_cw_line(w, "visited:");
 }
 
 /* The key of a row of input k into p_<S>_key; false when it has none. */
@@ -568,6 +582,33 @@ static void emit_start(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw_blank(w);
 }
 
+/* Do the operators before the first step observe rows of input k? */
+static bool observed(const vpc_pplan *p, uint32_t k) { return p->nobserve && p->steps[0].terms[0].input == k; }
+
+/* po_: the .where/.print/.log written before the first step, in order, on
+ * a row of the first step's type (LANGUAGE.md §5.1). They are the operators
+ * of a stream of those rows, emitted as any stream's are; a filter returns
+ * from here only. */
+static void emit_observers(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    vpc_pterm *first = &p->steps[0].terms[0];
+    vpc_stream rows = *st;
+    rows.ops = p->observe;
+    rows.nops = p->nobserve;
+    rows.nconsumers = 0;
+    vpc_cw_comment(w, "%s: the operators before the first step observe its rows", st->name->name);
+    vpc_cw_open(w, "static void po_%s(vp_ctx *ctx, const %s *r0)", st->name->name, first->row->cname);
+    vpc_cw_line(w, "(void)ctx;");
+    E->row = "r0->";
+    E->rowlayout = first->row;
+    E->run = NULL;
+    vpc_emit_ops(E, &rows, 0, rows.nops);
+    vpc_cw_close(w, NULL);
+    vpc_cw_blank(w);
+}
+
 static bool input_starts(const vpc_pplan *p, uint32_t k)
 {
     uint32_t m = mandatory_from(p, 0);
@@ -577,18 +618,78 @@ static bool input_starts(const vpc_pplan *p, uint32_t k)
     return false;
 }
 
+/* The walk of the runs of r0's partition, oldest first (LANGUAGE.md §5.2
+ * step 1). Records that own heap memory move each live run to the front
+ * as it is visited, swapping so that a dead record keeps its memory as a
+ * spare; the others are compacted by the runtime after the walk, in
+ * stretches, which costs the loop nothing per run. */
+static void emit_walk(vpc_emitter *E, vpc_stream *st, uint32_t k)
+{
+    vpc_cw *w = E->w;
+    vpc_pplan *p = st->pat;
+    const char *n = st->name->name;
+    bool owns = vpc_pbind_owns(st), swaps = owns || p->exhaustive >= 0;
+    vpc_cw_comment(w, "the partition's records in order; the live ones move to the front");
+    vpc_cw_line(w, "int32_t part = %s;", part_of(E, st, k, false, false));
+    vpc_cw_line(w, "char *base;");
+    vpc_cw_line(w, "int32_t nruns = vp_runs_walk(p_%s, part, &base);", n);
+    vpc_cw_line(w, "pr_%s *runs = (pr_%s *)(void *)base%s;", n, n, swaps ? ", *kept = runs" : "");
+    vpc_cw_open(w, "for (pr_%s *run = runs, *end = runs + nruns; run < end; run++)", n);
+    vpc_cw_line(w, "if (run->h.dead) continue;");
+    if (p->ntrailing) {
+        vpc_cw_line(w, "pc_%s(ctx, run->h.seq);", n);
+        vpc_cw_line(w, "if (run->h.dead) continue;");
+    }
+    if (p->within >= 0)
+        vpc_cw_line(w, "if (%sclock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
+                    p->ntrailing ? "!run->h.waiting && " : "", (long long)p->within, n);
+    emit_visit(E, st, k);
+    if (!swaps) {
+        vpc_cw_line(w, ";");
+        vpc_cw_close(w, NULL);
+        vpc_cw_line(w, "vp_runs_compact(p_%s, part);", n);
+        return;
+    }
+    vpc_cw_line(w, "if (run->h.dead) continue;");
+    vpc_cw_open(w, "if (run != kept) /* the dead record's heap memory stays behind, as a spare */");
+    if (owns) vpc_cw_line(w, "vp_arena own = kept->own;");
+    if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = kept->xc, xa = kept->xa;");
+    vpc_cw_line(w, "*kept = *run;");
+    if (owns) vpc_cw_line(w, "run->own = own;");
+    if (p->exhaustive >= 0) vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
+    vpc_cw_line(w, "run->h.dead = true;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "kept++;");
+    vpc_cw_close(w, NULL);
+    vpc_cw_line(w, "vp_runs_walked(p_%s, part, (int32_t)(kept - runs));", n);
+}
+
 static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
 {
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
     bool visits = input_visits(p, k), starts = input_starts(p, k);
-    if (visits) emit_visit(E, st, k);
     if (starts) emit_start(E, st, k);
     vpc_cw_comment(w, "%s: a %s row reaches the pattern", n, st->inputs[k].alias->name);
     vpc_cw_open(w, "static void %s(vp_ctx *ctx, const %s *r0)", vpc_emit_entry(E, st, k), st->inputs[k].row->cname);
-    vpc_cw_line(w, "if (r0->time > p_%s_clock) p_%s_clock = r0->time;", n, n);
+    if (p->watermark) {
+        vpc_cw_comment(w, ".watermark(): the clock trails the latest row time by %lld ns", (long long)p->out_of_order);
+        vpc_cw_line(w, "int64_t wm = vp_sat_sub(r0->time, %lldLL);", (long long)p->out_of_order);
+        vpc_cw_line(w, "if (wm > p_%s_clock) p_%s_clock = wm;", n, n);
+    } else {
+        vpc_cw_line(w, "if (r0->time > p_%s_clock) p_%s_clock = r0->time;", n, n);
+    }
     vpc_cw_line(w, "int64_t clock = p_%s_clock;", n);
+    if (p->watermark) {
+        vpc_cw_comment(w, "older than the clock minus the allowed lateness: late");
+        vpc_cw_open(w, "if (r0->time < vp_sat_sub(clock, %lldLL))", (long long)p->lateness);
+        vpc_cw_line(w, "vp_count(ctx, p_%s_late, 1);", n);
+        vpc_cw_line(w, "return;");
+        vpc_cw_close(w, NULL);
+    }
+    if (observed(p, k))
+        vpc_cw_line(w, "po_%s(ctx, r0); /* before the pattern sees the row: before its match rows */", n);
     if (p->ntrailing) vpc_cw_line(w, "vp_runs_due(p_%s, clock); /* confirmed as the runs are met */", n);
     if (p->within >= 0) {
         vpc_cw_comment(w, "expired runs, oldest created first (those behind a younger one go when visited)");
@@ -596,38 +697,7 @@ static void emit_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
                     p->ntrailing ? "!h->waiting && " : "", (long long)p->within);
         vpc_cw_line(w, "    vp_runs_kill(p_%s, h);", n);
     }
-    if (visits) {
-        const char *part = part_of(E, st, k, false, false);
-        vpc_cw_comment(w, "the partition's records in order; the live ones move to the front as they are visited");
-        vpc_cw_line(w, "int32_t part = %s;", part);
-        vpc_cw_line(w, "char *base;");
-        vpc_cw_line(w, "int32_t nruns = vp_runs_walk(p_%s, part, &base), kept = 0;", n);
-        vpc_cw_line(w, "pr_%s *runs = (pr_%s *)(void *)base;", n, n);
-        vpc_cw_open(w, "for (int32_t i = 0; i < nruns; i++)");
-        vpc_cw_line(w, "pr_%s *run = &runs[i];", n);
-        vpc_cw_line(w, "if (run->h.dead) continue;");
-        if (p->ntrailing) {
-            vpc_cw_line(w, "pc_%s(ctx, run->h.seq);", n);
-            vpc_cw_line(w, "if (run->h.dead) continue;");
-        }
-        if (p->within >= 0)
-            vpc_cw_line(w, "if (%sclock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
-                        p->ntrailing ? "!run->h.waiting && " : "", (long long)p->within, n);
-        vpc_cw_line(w, "pv_%s_%u(ctx, run, r0);", n, k);
-        vpc_cw_line(w, "if (run->h.dead) continue;");
-        bool owns = vpc_pbind_owns(st);
-        vpc_cw_open(w, "if (i != kept) /* the dead record's heap memory stays behind, as a spare */");
-        if (owns) vpc_cw_line(w, "vp_arena own = runs[kept].own;");
-        if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = runs[kept].xc, xa = runs[kept].xa;");
-        vpc_cw_line(w, "runs[kept] = *run;");
-        if (owns) vpc_cw_line(w, "run->own = own;");
-        if (p->exhaustive >= 0) vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
-        vpc_cw_line(w, "run->h.dead = true;");
-        vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "kept++;");
-        vpc_cw_close(w, NULL);
-        vpc_cw_line(w, "vp_runs_walked(p_%s, part, kept);", n);
-    }
+    if (visits) emit_walk(E, st, k);
     if (p->ntrailing) vpc_cw_line(w, "pc_%s(ctx, INT64_MAX);", n);
     if (starts) vpc_cw_line(w, "ps_%s_%u(ctx, r0);", n, k);
     vpc_cw_line(w, "(void)clock;");
@@ -733,7 +803,9 @@ static void emit_enumerate(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
     vpc_cw_line(w, "const uint64_t *as = (const uint64_t *)run->xa.p;");
-    vpc_cw_line(w, "int64_t end = run->h.pos == %d ? m - 1 : -1;", p->exhaustive);
+    if (p->ntrailing) /* the step is not final: the run is confirmed at its deadline */
+        vpc_cw_line(w, "int64_t end = -1; /* every subsequence */");
+    else vpc_cw_line(w, "int64_t end = run->h.pos == %d ? m - 1 : -1;", p->exhaustive);
     vpc_cw_comment(w, "the candidates that can reach `end`, and how many subsequences there are");
     vpc_cw_line(w, "uint64_t reach = m == 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;");
     vpc_cw_line(w, "int64_t cnt[XMAX], total = 0;");
@@ -788,6 +860,7 @@ void vpc_emit_pattern_entries(vpc_emitter *E, vpc_stream *st)
     if (p->exhaustive >= 0) emit_enumerate(E, st);
     emit_after(E, st);
     if (p->ntrailing) emit_confirm(E, st);
+    if (p->nobserve) emit_observers(E, st);
     for (uint32_t k = 0; k < st->ninputs; k++) emit_entry(E, st, k);
     E->pat = NULL;
     E->pat_stream = NULL;
@@ -805,6 +878,9 @@ void vpc_emit_pattern_init(vpc_emitter *E)
                     st->pat->within >= 0 ? "true" : "false", (long long)st->pat->max_runs,
                     (long long)E->prog->max_partitions);
         vpc_pbind_init(E, st);
+        if (st->pat->watermark)
+            vpc_cw_line(E->w, "p_%s_late = vp_counter(ctx, \"stream %s: late rows dropped\");", st->name->name,
+                        st->name->name);
         if (st->pat->exhaustive >= 0) {
             vpc_cw_line(E->w, "p_%s_cx = vp_counter(ctx, \"stream %s: candidates dropped: exhaustive Kleene step limit (64 per run)\");",
                         st->name->name, st->name->name);

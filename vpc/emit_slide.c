@@ -30,17 +30,18 @@
  * rows' value ids so they can be released when it leaves.
  *
  * A row older than a newer run of its queue (out of order) starts a run of
- * its own when an aggregate keeps row order (first, last, ema). When none
- * does, it joins the run its pane has in the back of the window queue (or
- * in `later`), found in O(1) through a ring indexed by pane (`own`, made
- * on the partition's first out-of-order row), and starts a run only when
+ * its own when an aggregate keeps row order (ema). When none does (first
+ * and last partials carry the arrival numbers of their first and last rows
+ * and combine by those, vpc_emit_agg_tagged), it joins the run its pane has
+ * in the back of the window queue (or in `later`), found in O(1) through a
+ * ring indexed by pane (`own`, made on the partition's first out-of-order
+ * row), and starts a run only when
  * its pane has none there: a pane then has at most one run in the front,
  * one in the back and one in `later`. A run behind a later pane leaves by
  * compacting the queue in one pass when its pane leaves; compacting also
  * merges each pane's runs into one. Runs per partition are bounded
  * (max_runs); an out-of-order row past the bound is dropped and counted,
- * which with aggregates that ignore row order no row of an open window
- * reaches. */
+ * which without ema no row of an open window reaches. */
 #include <string.h>
 
 #include "emit.h"
@@ -51,15 +52,14 @@ static bool is_time(const vpc_wplan *p) { return p->kind == VPC_W_TIME; }
 /* The clock trails the latest row: rows may be past the window closing next. */
 static bool lagging(const vpc_wplan *p) { return is_time(p) && p->out_of_order > 0; }
 
-/* Every aggregate ignores the order of rows (all but first, last and ema):
- * an out-of-order row joins a run its pane already has. */
+/* Every aggregate combines partials in any order (all but ema; first and
+ * last by the arrival numbers they carry): an out-of-order row joins a run
+ * its pane already has. */
 static bool any_order(const vpc_wplan *p)
 {
     if (!is_time(p)) return false;
-    for (uint32_t i = 0; i < p->naggs; i++) {
-        vpc_aggfn f = p->aggs[i].fn;
-        if (f == VPC_AGG_FIRST || f == VPC_AGG_LAST || f == VPC_AGG_EMA) return false;
-    }
+    for (uint32_t i = 0; i < p->naggs; i++)
+        if (p->aggs[i].fn == VPC_AGG_EMA) return false;
     return true;
 }
 
@@ -136,6 +136,7 @@ void vpc_emit_slide_fields(vpc_emitter *E, vpc_stream *st)
         vpc_cw_line(w, "int64_t seq; /* rows received */");
         vpc_cw_line(w, "bool unsorted; /* runs are out of arrival order */");
     }
+    if (vpc_emit_agg_tagged(p)) vpc_cw_line(w, "int64_t seq; /* rows received: the arrival number of the latest */");
     if (any_order(p)) {
         vpc_cw_line(w, "vp_vec own; /* int64_t, made on the first row out of order: per pane mod %lld, where its"
                        " newest run is (gone + index in runs%s) */", (long long)own_size(p),
@@ -222,6 +223,33 @@ static void emit_own_set(vpc_emitter *E, const vpc_wplan *p, const char *pane, c
                 (long long)own_size(p) - 1, pos);
 }
 
+/* into->agg takes the rows of r->agg. A first/last value of r's that wins
+ * points into r's arena: the arenas trade places, so that r can leave. */
+static void emit_merge_values(vpc_emitter *E, vpc_stream *st)
+{
+    vpc_cw *w = E->w;
+    vpc_wplan *p = st->win;
+    const char *n = st->name->name;
+    bool owns = false;
+    for (uint32_t i = 0; i < p->naggs; i++) owns |= vpc_emit_agg_owns_bytes(&p->aggs[i]);
+    if (!owns) {
+        vpc_cw_line(w, "wcat_%s(&into->agg, &into->agg, &r->agg);", n);
+        return;
+    }
+    /* as wcat_<S> decides (vpc_emit_agg_tagged: any_order with first/last) */
+    vpc_cw_line(w, "bool r_first = r->agg.rows && (!into->agg.rows || r->agg.seq0 < into->agg.seq0);");
+    vpc_cw_line(w, "bool r_last = r->agg.rows && (!into->agg.rows || r->agg.seq1 > into->agg.seq1);");
+    vpc_cw_line(w, "wcat_%s(&into->agg, &into->agg, &r->agg);", n);
+    for (uint32_t i = 0; i < p->naggs; i++) {
+        if (!vpc_emit_agg_owns_bytes(&p->aggs[i])) continue;
+        vpc_cw_open(w, "if (%s)", p->aggs[i].fn == VPC_AGG_FIRST ? "r_first" : "r_last");
+        vpc_cw_line(w, "vp_arena t = into->agg.a%u_own;", i);
+        vpc_cw_line(w, "into->agg.a%u_own = r->agg.a%u_own;", i, i);
+        vpc_cw_line(w, "r->agg.a%u_own = t;", i);
+        vpc_cw_close(w, NULL);
+    }
+}
+
 /* any_order: wown_<S>, wfind_<S>, wmerge_<S>. */
 static void emit_own_fns(vpc_emitter *E, vpc_stream *st)
 {
@@ -260,7 +288,7 @@ static void emit_own_fns(vpc_emitter *E, vpc_stream *st)
 
     vpc_cw_comment(w, "%s: the rows of run r join run into, of the same pane", n);
     vpc_cw_open(w, "static void wmerge_%s(run_%s *into, run_%s *r)", n, n, n);
-    vpc_cw_line(w, "wcat_%s(&into->agg, &into->agg, &r->agg);", n);
+    emit_merge_values(E, st);
     if (ndistinct(p)) {
         vpc_cw_open(w, "for (int64_t i = 0; i < r->ids.n; i++)");
         vpc_cw_line(w, "int32_t *to = vp_vec_push(&into->ids, %s, -1);", ids_elem(E, p));
@@ -504,21 +532,32 @@ static void emit_hold_values(vpc_emitter *E, vpc_stream *st, vpc_cval *args, con
     }
 }
 
+/* The row, the latest to arrive (arrival number s->seq), joins partial
+ * *win: its arrival number is *win's last, and its first when alone. */
+static void emit_fold_into(vpc_emitter *E, vpc_stream *st, vpc_cval *args)
+{
+    vpc_emit_agg_update(E, st, args);
+    if (vpc_emit_agg_tagged(st->win)) {
+        vpc_cw_line(E->w, "if (!win->rows) win->seq0 = s->seq;");
+        vpc_cw_line(E->w, "win->seq1 = s->seq;");
+    }
+    vpc_cw_line(E->w, "win->rows++;");
+}
+
 /* Folds the row into `run` and, when `to_back` (a C expression), `back`. */
 static void emit_fold(vpc_emitter *E, vpc_stream *st, vpc_cval *args, const char *to_back)
 {
     vpc_cw *w = E->w;
     const char *n = st->name->name;
+    if (vpc_emit_agg_tagged(st->win)) vpc_cw_line(w, "s->seq++;");
     vpc_cw_block(w);
     vpc_cw_line(w, "wa_%s *win = &run->agg;", n);
-    vpc_emit_agg_update(E, st, args);
-    vpc_cw_line(w, "win->rows++;");
+    emit_fold_into(E, st, args);
     vpc_cw_close(w, NULL);
     if (to_back) vpc_cw_open(w, "if (%s)", to_back);
     else vpc_cw_block(w);
     vpc_cw_line(w, "wa_%s *win = &s->back;", n);
-    vpc_emit_agg_update(E, st, args);
-    vpc_cw_line(w, "win->rows++;");
+    emit_fold_into(E, st, args);
     vpc_cw_close(w, NULL);
     if (ndistinct(st->win)) {
         vpc_cw_block(w);

@@ -242,8 +242,7 @@ static void build_row(vpc_emitter *E, vpc_opnode *op, vpc_cval *vals)
 
 static void emit_where(vpc_emitter *E, vpc_opnode *op)
 {
-    vpc_cval c = vpc_emit_user_expr(E, op->cond);
-    vpc_cw_line(E->w, "if (!%s) return;", vpc_emit_truth(E, c));
+    vpc_emit_user_test(E, op->cond, "", "return");
 }
 
 /* A projection's row is built only when a later operator or stream reads it. */

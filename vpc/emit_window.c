@@ -107,6 +107,10 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
                     (long long)E->prog->max_partitions);
         vpc_cw_line(w, "vp_key key; /* the key being looked up */");
         vpc_cw_line(w, "vp_arena keys; /* strings of the keys */");
+        const vpc_stream *src = vpc_emit_agg_part_source(st);
+        if (src)
+            vpc_cw_line(w, "vp_vec by_part; /* ws_%s *, by the partition of %s a row comes from; NULL: not seen */", n,
+                        src->name->name);
     } else {
         vpc_cw_line(w, "ws_%s one;", n);
     }
@@ -280,16 +284,34 @@ static void emit_slot(vpc_emitter *E, vpc_stream *st)
         }
         return;
     }
+    const vpc_stream *src = vpc_emit_agg_part_source(st);
+    const char *part = F("%spart", E->row);
+    if (src) { /* the source's partition leads to ours once it has been looked up */
+        vpc_cw_line(w, "bool fresh = false;");
+        vpc_cw_line(w, "ws_%s *s = (int64_t)%s < w_%s.by_part.n ? ((ws_%s **)w_%s.by_part.p)[%s] : NULL;", n, part, n,
+                    n, n, part);
+        vpc_cw_open(w, "if (!s)");
+    }
     vpc_cw_line(w, "w_%s.key.n = 0;", n);
     for (uint32_t i = 0; i < p->nkeys; i++)
         vpc_cw_line(w, "vp_key_add(&w_%s.key, %s);", n, vpc_emit_box(E, key_value(E, &p->keys[i])));
     if (p->kind == VPC_W_SESSION) emit_session_late(E, st);
-    vpc_cw_line(w, "bool fresh;");
-    vpc_cw_line(w, "ws_%s *s = vp_tab_get(w_%s.tab, &w_%s.key, &fresh);", n, n, n);
+    if (src) {
+        vpc_cw_line(w, "s = vp_tab_get(w_%s.tab, &w_%s.key, &fresh);", n, n);
+    } else {
+        vpc_cw_line(w, "bool fresh;");
+        vpc_cw_line(w, "ws_%s *s = vp_tab_get(w_%s.tab, &w_%s.key, &fresh);", n, n, n);
+    }
     vpc_cw_open(w, "if (!s)");
     vpc_cw_line(w, "vp_count(ctx, w_%s.c_keys, 1);", n);
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
+    if (src) { /* at most one entry per partition of the source: bounded like its table */
+        vpc_cw_line(w, "while (w_%s.by_part.n <= (int64_t)%s) *(ws_%s **)vp_vec_push(&w_%s.by_part, (int64_t)sizeof(ws_%s *),"
+                       " -1) = NULL;", n, part, n, n, n);
+        vpc_cw_line(w, "((ws_%s **)w_%s.by_part.p)[%s] = s;", n, n, part);
+        vpc_cw_close(w, NULL);
+    }
     vpc_cw_open(w, "if (fresh)");
     vpc_cw_line(w, "s->ord = (int32_t)vp_tab_count(w_%s.tab) - 1;", n);
     if (p->panes) vpc_emit_slide_init(E, st, "s->");
@@ -557,6 +579,7 @@ void vpc_emit_window_fini(vpc_emitter *E)
             vpc_cw_line(w, "vp_tab_free(w_%s.tab);", n);
             vpc_cw_line(w, "vp_key_free(&w_%s.key);", n);
             vpc_cw_line(w, "vp_arena_free(&w_%s.keys);", n);
+            if (vpc_emit_agg_part_source(st)) vpc_cw_line(w, "vp_vec_free(&w_%s.by_part);", n);
         }
         if (p->kind == VPC_W_TIME)
             vpc_cw_line(w, "for (int32_t k = 0; k < %u; k++) vp_vec_free(&w_%s.open[k]);", p->nwin, n);

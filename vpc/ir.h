@@ -13,10 +13,15 @@ typedef struct vpc_fn vpc_fn;
 typedef struct vpc_global vpc_global;
 typedef struct vpc_pplan vpc_pplan;
 
+/* What input value a declared dynamic field (VPC_TY_DYN) takes: any, or
+ * only an array ([T], tuples) or an object ({K: V}); elements unchecked. */
+typedef enum vpc_form { VPC_FORM_ANY, VPC_FORM_ARRAY, VPC_FORM_TUPLE, VPC_FORM_MAP } vpc_form;
+
 /* A field of a row layout. */
 typedef struct vpc_rfield {
     vpc_sym *name;
     vpc_ty ty;
+    vpc_form form;   /* input event fields: the value an array, map or tuple type takes */
     bool optional;   /* declared `T?` */
     vpc_span span;   /* where it was declared or first used */
     bool qualified;  /* joined rows: `Src.field`, read only as Src.field, never passed through */
@@ -311,6 +316,13 @@ struct vpc_pplan {
     uint32_t nbares, capbares;
     int32_t exhaustive;    /* the exhaustive step (at most one), -1: none */
     int64_t max_runs;      /* live runs per partition */
+    /* .print/.log before the first step, with the filters before them, in
+     * order: they observe the first step's events (nobserve 0: none) */
+    vpc_opnode *observe;
+    uint32_t nobserve;
+    /* .watermark(out_of_order: d) / .allowed_lateness(L) (LANGUAGE.md §6) */
+    bool watermark;
+    int64_t out_of_order, lateness; /* ns */
 };
 
 struct vpc_stream {

@@ -579,6 +579,7 @@ static const struct scenario scenarios[] = {
     {"filter", "StockTick ticks, ~50% with price > 150.0", gen_filter},
     {"vwap", "Trade events for 100 symbols, random-walk prices", gen_vwap},
     {"ema", "Tick events for 100 symbols, random-walk prices", gen_ema},
+    {"emajoin", "the ema scenario's Tick events", gen_ema},
     {"join", "Login and Transaction events for 10,000 users, many within 5 s", gen_join},
     {"multisensor", "Temperature and Pressure readings for 200 locations", gen_multisensor},
     {"sequence", "A and B events for 1,000 ids, most A's answered by a B", gen_sequence},

@@ -212,8 +212,9 @@ static void gen_steps(shape *s, const bool on[NFEATURES], const int *types, int 
             s->steps[k].nots[s->steps[k].nnot++] = gen_negation(s, types, ntypes, k, exh);
         }
     }
-    /* a trailing NOT after a single-event step */
-    if (on[FT_TRAILING] && s->named && !s->arrows && s->steps[last].q == Q_ONE && chance(30)) {
+    /* a trailing NOT, after any kind of step: a Kleene or optional last
+     * step is then no longer final (docs/patterns.md) */
+    if (on[FT_TRAILING] && s->named && !s->arrows && chance(30)) {
         s->ntrail = chance(80) ? 1 : 2;
         for (int q = 0; q < s->ntrail; q++) s->trail[q] = gen_negation(s, types, ntypes, s->nsteps, exh);
     }
@@ -358,6 +359,11 @@ void gen_shape(shape *s, const bool on[NFEATURES])
         if (!last->alias) last->alias = (char)('a' + s->nsteps - 1);
         last->as_first = false;
     }
+    if (on[FT_OOO] && chance(25)) {
+        s->watermark = true;
+        s->ooo = (int64_t[]){0, 250, 500, 1000}[rnd(4)];
+        if (chance(40)) s->late = (int64_t[]){250, 500, 1000}[rnd(3)];
+    }
     s->partitioned = on[FT_PARTITION] && chance(30);
     s->ops_early = !s->named && chance(30);
     gen_rows(s, on);
@@ -425,6 +431,16 @@ static void write_step(FILE *f, const shape *s, const step *st)
 
 static void write_rows(FILE *f, const shape *s)
 {
+    if (s->watermark) { /* stream-wide, wherever it stands after the steps */
+        fputs("    .watermark(out_of_order: ", f);
+        write_dur(f, s->ooo);
+        fputs(")\n", f);
+    }
+    if (s->late) {
+        fputs("    .allowed_lateness(", f);
+        write_dur(f, s->late);
+        fputs(")\n", f);
+    }
     if (s->post_where >= 0) {
         fputs("    .where(", f);
         write_expr(f, s, s->post_where);

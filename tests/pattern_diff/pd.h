@@ -115,6 +115,8 @@ typedef struct {
     int nneg; /* .not(...) clauses / `and not` */
     negation neg[MAX_NEG];
     int64_t within; /* ms, 0: unbounded */
+    bool watermark;     /* .watermark(out_of_order: ooo) on the stream */
+    int64_t ooo, late;  /* ms; late: .allowed_lateness, 0: not written */
     bool partitioned;   /* by id */
     int first_filter;   /* .where before the first -> (chain form): expression, -1 none */
     bool ops_early;     /* chain form: .within/.partition_by before the first -> */
@@ -147,7 +149,7 @@ enum {
     FT_AGG,       /* len, sum, avg, min, max, first, last in .emit */
     FT_NAMED,     /* pattern P = SEQ(...) */
     FT_ANDOR,     /* A AND B, A OR B, A XOR B */
-    FT_OOO,       /* times going back */
+    FT_OOO,       /* times going back, sometimes with .watermark */
     FT_IMPLICIT,  /* implicit event types */
     FT_NULLS,     /* missing, null and float values */
     FT_NOW,       /* now() in .emit */

@@ -14,7 +14,7 @@
 
 typedef struct {
     bool alive;
-    bool waiting; /* trailing NOT: every positive step done, waiting for t0 + W */
+    bool waiting; /* trailing NOT: the run could complete, waiting for t0 + W */
     int64_t t0;   /* ms */
     val key;      /* partition: id of the first event */
     int at;       /* the step that consumed an event last */
@@ -134,6 +134,14 @@ static scope scope_of(const model *m, const run *r, int cur)
 
 static bool optional(quant q) { return q == Q_STAR || q == Q_OPT; }
 static bool kleene(quant q) { return q == Q_PLUS || q == Q_STAR; }
+
+/* Steps from..last are all optional (none: true). */
+static bool rest_optional(const shape *s, int from)
+{
+    for (int k = from; k < s->nsteps; k++)
+        if (!optional(s->steps[k].q)) return false;
+    return true;
+}
 
 /* Event j of step k's type satisfying the step's where, with the run's
  * bindings. Conjuncts reading the step's own alias are left out: an
@@ -289,7 +297,7 @@ static void complete(model *m, const run *r, int cur, int64_t t)
     }
     /* a final exhaustive step emits at each new candidate the valid
      * subsequences ending with it */
-    subseq q = {.m = m, .r = r, .x = x, .cur = cur, .t = t, .only_last = x == m->s->nsteps - 1};
+    subseq q = {.m = m, .r = r, .x = x, .cur = cur, .t = t, .only_last = x == m->s->nsteps - 1 && !m->s->ntrail};
     for (int i = 0; i < r->n[x]; i++) {
         q.path[0] = i;
         enumerate(&q, 1);
@@ -304,11 +312,14 @@ static void consume(model *m, run *r, int k, int j)
     r->ev[k][r->n[k]++] = j;
     r->at = k;
     r->last = j;
+    if (s->ntrail) {
+        /* reading (docs/patterns.md): with a trailing NOT no step is final;
+         * once every later step is optional the run could complete, and it
+         * waits for t0 + W (a Kleene step still taking events) */
+        if (rest_optional(s, k + 1)) r->waiting = true;
+        return;
+    }
     if (k == last) {
-        if (s->ntrail) {
-            r->waiting = true; /* completes when the clock passes t0 + W */
-            return;
-        }
         complete(m, r, j, m->ev[j].ts);
         if (!kleene(s->steps[k].q)) r->alive = false; /* a final Kleene step keeps the run */
     } else if (k == last - 1 && optional(s->steps[last].q)) {
@@ -323,8 +334,10 @@ static void advance_seq(model *m, run *r, int j)
         r->alive = false;
         return;
     }
-    if (r->waiting) {
-        if (negated(m, r, s->trail, s->ntrail, j)) r->alive = false;
+    /* a run that could complete is killed by a trailing NOT, checked
+     * before it takes anything more */
+    if (r->waiting && negated(m, r, s->trail, s->ntrail, j)) {
+        r->alive = false;
         return;
     }
     /* NOT items in the gap to the next step (the generator puts none next
@@ -427,7 +440,12 @@ void ref_run(const shape *s, const event *ev, int n, output *out)
     out->n = out->capped = 0;
     for (int j = 0; j < n; j++) {
         if (!reaches(s, ev[j].type)) continue;
-        if (ev[j].ts > m.clock) m.clock = ev[j].ts;
+        /* §6: with .watermark the clock trails the latest time by the
+         * tolerance, and rows older than the clock minus the allowed
+         * lateness are dropped before the pattern sees them */
+        int64_t t = s->watermark ? ev[j].ts - s->ooo : ev[j].ts;
+        if (t > m.clock) m.clock = t;
+        if (s->watermark && ev[j].ts < m.clock - s->late) continue;
         val key = field_of(s, &ev[j], F_ID);
         /* §5.2 step 1. reading: the clock is shared by every partition
          * (§6), so runs of all partitions expire here, in creation order;

@@ -143,6 +143,31 @@ static void trailing_not(shape *s)
     out("at", -1);
 }
 
+/* SEQ(A as a, NOT B where id == a.id) within 2s, .watermark(out_of_order:
+ * 1s) .allowed_lateness(500ms) */
+static void watermark(shape *s)
+{
+    trailing_not(s);
+    s->watermark = true;
+    s->ooo = 1000;
+    s->late = 500;
+}
+
+/* SEQ(A as a, B+ where id == a.id as b, NOT C where id == a.id) within 3s */
+static void trailing_kleene(shape *s)
+{
+    begin(s, true);
+    st(T_A, Q_ONE, 'a');
+    where(st(T_B, Q_PLUS, 'b'), cmpx(fld(F_ID), OP_EQ, al(0, F_ID)), false);
+    s->ntrail = 1;
+    s->trail[0] = (negation){T_C, cmpx(fld(F_ID), OP_EQ, al(0, F_ID))};
+    s->within = 3000;
+    out("a", al(0, F_ID));
+    out("n", len_of(1));
+    out("last", al(1, F_V));
+    out("at", -1);
+}
+
 /* SEQ(A as a, B? as b) */
 static void optional_final(shape *s)
 {
@@ -171,6 +196,7 @@ static const struct {
     {"seq_nongreedy", seq_nongreedy},       {"within_boundary", within_boundary},
     {"not_cancelled", not_cancelled},       {"trailing_not", trailing_not},
     {"optional_final", optional_final},     {"partition_clock", partition_clock},
+    {"watermark", watermark},               {"trailing_kleene", trailing_kleene},
 };
 
 /* ---- reading input.jsonl ---- */

@@ -96,6 +96,44 @@ Test(wrong_type, words_for_refused_values)
         "in.jsonl:1: warning: event 'T' field 'f': expected bool, got int (read as null; reported once)\n");
 }
 
+/* [T], {K: V} and tuple fields take an array or an object, whatever its
+ * elements; any other value is refused and the field is null. */
+Test(wrong_type, arrays_maps_and_tuples_take_their_kind_only)
+{
+    vp_field arr = F("a", VP_J_ARRAY, "[1,\"x\"]"), obj = F("m", VP_J_OBJECT, "{\"k\":1}"),
+             text = F("a", VP_J_STR, "[1]"), num = F("a", VP_J_INT, "1"), nul = F("a", VP_J_NULL, "null");
+    vp_val v;
+    cr_assert_eq(vp_in_json(&arr, VP_J_ARRAY, &v), 1);
+    cr_assert_eq(v.tag, VP_JSON);
+    cr_assert(v.u.s.n == 7 && !memcmp(v.u.s.p, "[1,\"x\"]", 7), "kept as it is, elements unchecked");
+    cr_assert_eq(vp_in_json(&obj, VP_J_OBJECT, &v), 1);
+    cr_assert_eq(v.tag, VP_JSON);
+    cr_assert_eq(vp_in_json(&obj, VP_J_ARRAY, &v), -1);
+    cr_assert_eq(v.tag, VP_NULL);
+    cr_assert_eq(vp_in_json(&arr, VP_J_OBJECT, &v), -1);
+    cr_assert_eq(v.tag, VP_NULL);
+    cr_assert_eq(vp_in_json(&text, VP_J_ARRAY, &v), -1, "a string that reads like an array is a string");
+    cr_assert_eq(vp_in_json(&num, VP_J_OBJECT, &v), -1);
+    cr_assert_eq(vp_in_json(&nul, VP_J_ARRAY, &v), 0, "null is no wrong type");
+    cr_assert_eq(v.tag, VP_NULL);
+}
+
+Test(wrong_type, words_for_arrays_maps_and_tuples)
+{
+    bool warned[3] = {false};
+    vp_event e = E("T", 2);
+    vp_field num = F("f", VP_J_INT, "1"), arr = F("g", VP_J_ARRAY, "[1]"), str = F("h", VP_J_STR, "x");
+    refused(&e, &num, VP_WANT_ARRAY, &warned[0]);
+    refused(&e, &arr, VP_WANT_MAP, &warned[1]);
+    refused(&e, &str, VP_WANT_TUPLE, &warned[2]);
+    cr_assert_eq(ctx->wrong_typed, 3);
+    fflush(stderr);
+    cr_assert_stderr_eq_str(
+        "in.jsonl:2: warning: event 'T' field 'f': expected array, got int (read as null; reported once)\n"
+        "in.jsonl:2: warning: event 'T' field 'g': expected map, got array (read as null; reported once)\n"
+        "in.jsonl:2: warning: event 'T' field 'h': expected tuple (an array), got str (read as null; reported once)\n");
+}
+
 Test(wrong_type, quiet_counts_without_a_report)
 {
     bool warned = false;
