@@ -813,6 +813,7 @@ bool vpc_check_pattern(vpc_sbuilder *B, vpc_stream_body *chain)
     } else {
         gather_chain(P, src, chain);
     }
+    if (P->ok && !P->nitems) vpc_error(C->ctx, src->span, "a pattern needs at least one step");
     if (!P->ok || !P->nitems) return false;
     build_steps(P);
     if (P->ok) build_observers(P);

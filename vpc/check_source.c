@@ -109,6 +109,10 @@ bool vpc_check_merge(vpc_sbuilder *B, vpc_source_expr *src)
     vpc_ctx *ctx = B->C->ctx;
     vpc_stream *st = B->st;
     bool ok = true;
+    if (!src->nitems) {
+        vpc_error(ctx, src->span, "merge() needs at least one source");
+        return false;
+    }
     for (uint32_t i = 0; i < src->nitems; i++) {
         vpc_inline_stream *it = src->items[i];
         vpc_row *row, *ev;

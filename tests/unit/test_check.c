@@ -367,3 +367,21 @@ Test(check, pattern_forms_misuse_is_reported_at_the_construct)
               "%s", c.diags);
     done(&c);
 }
+
+Test(check, merge_without_sources_is_an_error)
+{
+    checked c;
+    check_text(&c, "stream M = merge(\n \n)\n");
+    cr_expect_null(c.prog);
+    cr_expect_not_null(strstr(c.diags, "merge() needs at least one source"), "%s", c.diags);
+    done(&c);
+}
+
+Test(check, pattern_without_steps_is_an_error)
+{
+    checked c;
+    check_text(&c, "pattern P = SEQ()\nstream S = P.emit()\n");
+    cr_expect_null(c.prog);
+    cr_expect_not_null(strstr(c.diags, "a pattern needs at least one step"), "%s", c.diags);
+    done(&c);
+}
