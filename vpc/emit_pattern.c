@@ -628,12 +628,12 @@ static void emit_walk(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw *w = E->w;
     vpc_pplan *p = st->pat;
     const char *n = st->name->name;
-    bool owns = vpc_pbind_owns(st), swaps = owns || p->exhaustive >= 0;
+    bool owns = vpc_pbind_owns(st); /* an exhaustive step's candidates included */
     vpc_cw_comment(w, "the partition's records in order; the live ones move to the front");
     vpc_cw_line(w, "int32_t part = %s;", part_of(E, st, k, false, false));
     vpc_cw_line(w, "char *base;");
     vpc_cw_line(w, "int32_t nruns = vp_runs_walk(p_%s, part, &base);", n);
-    vpc_cw_line(w, "pr_%s *runs = (pr_%s *)(void *)base%s;", n, n, swaps ? ", *kept = runs" : "");
+    vpc_cw_line(w, "pr_%s *runs = (pr_%s *)(void *)base%s;", n, n, owns ? ", *kept = runs" : "");
     vpc_cw_open(w, "for (pr_%s *run = runs, *end = runs + nruns; run < end; run++)", n);
     vpc_cw_line(w, "if (run->h.dead) continue;");
     if (p->ntrailing) {
@@ -644,7 +644,7 @@ static void emit_walk(vpc_emitter *E, vpc_stream *st, uint32_t k)
         vpc_cw_line(w, "if (%sclock - run->h.t0 > %lldLL) { vp_runs_kill(p_%s, &run->h); continue; }",
                     p->ntrailing ? "!run->h.waiting && " : "", (long long)p->within, n);
     emit_visit(E, st, k);
-    if (!swaps) {
+    if (!owns) {
         vpc_cw_line(w, ";");
         vpc_cw_close(w, NULL);
         vpc_cw_line(w, "vp_runs_compact(p_%s, part);", n);
@@ -652,10 +652,10 @@ static void emit_walk(vpc_emitter *E, vpc_stream *st, uint32_t k)
     }
     vpc_cw_line(w, "if (run->h.dead) continue;");
     vpc_cw_open(w, "if (run != kept) /* the dead record's heap memory stays behind, as a spare */");
-    if (owns) vpc_cw_line(w, "vp_arena own = kept->own;");
+    vpc_cw_line(w, "vp_arena own = kept->own;");
     if (p->exhaustive >= 0) vpc_cw_line(w, "vp_vec xc = kept->xc, xa = kept->xa;");
     vpc_cw_line(w, "*kept = *run;");
-    if (owns) vpc_cw_line(w, "run->own = own;");
+    vpc_cw_line(w, "run->own = own;");
     if (p->exhaustive >= 0) vpc_cw_line(w, "run->xc = xc, run->xa = xa;");
     vpc_cw_line(w, "run->h.dead = true;");
     vpc_cw_close(w, NULL);
