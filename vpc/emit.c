@@ -66,6 +66,7 @@ static bool fill(vpc_cw *w, const char *hole, void *ud)
         w->indent = 1;
         if (E->has_queue) vpc_cw_line(w, "q_dropped = vp_counter(ctx, \"rows dropped: dependent-stream queue full\");");
         vpc_emit_globals_init(E);
+        vpc_emit_event_parts_init(E);
         vpc_emit_window_init(E);
         vpc_emit_source_init(E);
         vpc_emit_pattern_init(E);
@@ -76,6 +77,7 @@ static bool fill(vpc_cw *w, const char *hole, void *ud)
         w->indent = 0;
     } else if (!strcmp(hole, "FINI")) {
         w->indent = 1;
+        vpc_emit_event_parts_fini(E);
         vpc_emit_window_fini(E);
         vpc_emit_source_fini(E);
         vpc_emit_pattern_fini(E);

@@ -117,6 +117,30 @@ void vpc_emit_window_init(vpc_emitter *E);
 void vpc_emit_window_end(vpc_emitter *E);  /* q_on_end: every time window closes */
 void vpc_emit_window_fini(vpc_emitter *E);
 
+/* emit_part.c: partition ordinals (`part`) carried by rows, and `by_part`
+ * vectors finding a table entry from them without hashing */
+bool vpc_emit_keyed_aggregate(const vpc_stream *st); /* windowed, one key, aggregating */
+bool vpc_emit_join_has_ord(const vpc_stream *st);    /* a join whose keys are numbered (jk_<S>.ord) */
+bool vpc_emit_row_has_part(const vpc_emitter *E, const vpc_row *r);
+/* The field of event type r whose number every r carries as part, or -1:
+ * one looked up in run_<Type> when several streams key by it. */
+int32_t vpc_emit_event_part_field(const vpc_emitter *E, const vpc_row *r);
+void vpc_emit_event_parts_state(vpc_emitter *E);
+void vpc_emit_event_parts_init(vpc_emitter *E);
+void vpc_emit_event_parts_fini(vpc_emitter *E);
+void vpc_emit_event_part_lookup(vpc_emitter *E, const vpc_row *r); /* sets ev->part */
+/* Rows of layout r carry `part`, and their field f holds its key. */
+bool vpc_emit_part_key(const vpc_emitter *E, const vpc_row *r, uint32_t f);
+bool vpc_emit_window_by_part(const vpc_emitter *E, const vpc_stream *st); /* st's partitions from part */
+bool vpc_emit_join_by_part(const vpc_emitter *E, const vpc_stream *st, uint32_t k); /* input k's keys */
+/* Field f of rows of layout r always points at bytes that live as long as
+ * the program (a partition key): rows kept or handed on need not copy it. */
+bool vpc_emit_field_stable(const vpc_emitter *E, const vpc_row *r, uint32_t f);
+/* A vp_vec `vec` of `slot` pointers indexed by part: the expression reading
+ * entry `part` (NULL: not seen), and the lines setting it to s. */
+const char *vpc_emit_by_part_get(vpc_emitter *E, const char *slot, const char *vec, const char *part);
+void vpc_emit_by_part_set(vpc_emitter *E, const char *slot, const char *vec, const char *part, const char *s);
+
 /* emit_agg.c: aggregate state inside one window's state (wa_<S> *win) */
 void vpc_emit_agg_fields(vpc_emitter *E, vpc_wplan *p);
 vpc_cval *vpc_emit_agg_args(vpc_emitter *E, vpc_stream *st);         /* on the current row */
@@ -124,12 +148,6 @@ void vpc_emit_agg_update(vpc_emitter *E, vpc_stream *st, vpc_cval *args); /* *wi
 void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st);   /* *win (keys in *s) at time t to wpost_<S> */
 void vpc_emit_agg_reset(vpc_emitter *E, vpc_stream *st); /* *win back to an empty window */
 void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win); /* memory owned by *win */
-/* Aggregate rows of a partitioned stream carry `part`, the ordinal of the
- * partition that made them: a stream partitioned by that same key finds its
- * own partition from it without hashing the key again. */
-bool vpc_emit_agg_row_has_part(const vpc_emitter *E, const vpc_row *r);
-/* The stream whose `part` st's window rows carry with st's key, or NULL. */
-const vpc_stream *vpc_emit_agg_part_source(const vpc_stream *st);
 void vpc_emit_agg_combine(vpc_emitter *E, vpc_stream *st); /* *o = *l then *r (wa_<S> partials) */
 /* first()/last() keeping a copy of its value's bytes in its own arena a<i>_own */
 bool vpc_emit_agg_owns_bytes(const vpc_aggcall *a);

@@ -14,8 +14,6 @@
 
 #define F(...) vpc_emit_fmt(E, __VA_ARGS__)
 
-static bool keyed_aggregate(const vpc_stream *st);
-
 /* first()/last() of a string or a dynamic value own a copy of it. */
 bool vpc_emit_agg_owns_bytes(const vpc_aggcall *a)
 {
@@ -298,7 +296,7 @@ void vpc_emit_agg_row(vpc_emitter *E, vpc_stream *st)
     }
     vpc_cw_line(w, "%s out;", r->cname);
     vpc_cw_line(w, "out.time = t;");
-    if (keyed_aggregate(st)) vpc_cw_line(w, "out.part = s->ord;");
+    if (vpc_emit_keyed_aggregate(st)) vpc_cw_line(w, "out.part = s->ord;");
     E->row = "out.";
     E->rowlayout = r;
     E->depth = "0";
@@ -442,36 +440,4 @@ void vpc_emit_agg_free(vpc_emitter *E, vpc_wplan *p, const char *win)
         if (a->fn == VPC_AGG_DISTINCT && !p->panes) vpc_cw_line(E->w, "vp_set_free(&%s->a%u_set);", win, i);
         if (vpc_emit_agg_owns_bytes(a)) vpc_cw_line(E->w, "vp_arena_free(&%s->a%u_own);", win, i);
     }
-}
-
-/* Windowed, partitioned by one key and aggregating. */
-static bool keyed_aggregate(const vpc_stream *st)
-{
-    const vpc_wplan *p = st->win;
-    return p && p->nkeys == 1 && p->kind != VPC_W_NONE && p->aggregate_at >= 0;
-}
-
-bool vpc_emit_agg_row_has_part(const vpc_emitter *E, const vpc_row *r)
-{
-    for (uint32_t i = 0; i < E->prog->nstreams; i++) {
-        const vpc_stream *st = E->prog->streams[i];
-        if (keyed_aggregate(st) && st->ops[st->win->aggregate_at].out == r) return true;
-    }
-    return false;
-}
-
-/* Rows of one partition of the source all hold the same key value (it leads
- * the aggregate row, and only that aggregate makes rows of its layout), so
- * they all belong to one partition of st. Sessions look the key up before
- * the partition (to drop late rows), so they keep hashing. */
-const vpc_stream *vpc_emit_agg_part_source(const vpc_stream *st)
-{
-    const vpc_wplan *p = st->win;
-    if (!p || p->nkeys != 1 || p->kind == VPC_W_NONE || p->kind == VPC_W_SESSION) return NULL;
-    if (st->src_kind != VPC_SK_STREAM || !st->src_stream) return NULL;
-    const vpc_stream *src = st->src_stream;
-    if (!keyed_aggregate(src) || !src->win->keys[0].in_output) return NULL;
-    if (src->ops[src->win->aggregate_at].out != p->in) return NULL;
-    if (p->keys[0].field != 0 || p->keys[0].name != src->win->keys[0].name) return NULL;
-    return src;
 }

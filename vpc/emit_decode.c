@@ -30,7 +30,7 @@ void vpc_emit_row_structs(vpc_emitter *E)
         vpc_cw_line(w, "int64_t time; /* event time, ns */");
         if (r->implicit) vpc_cw_line(w, "const vp_event *raw; /* every input field, for pass-through */");
         else if (r->nparts && !r->joined) vpc_cw_line(w, "int32_t src; /* the merge() input it came from */");
-        if (vpc_emit_agg_row_has_part(E, r)) vpc_cw_line(w, "int32_t part; /* the partition that aggregated it */");
+        if (vpc_emit_row_has_part(E, r)) vpc_cw_line(w, "int32_t part; /* its key's ordinal where it was made (emit_part.c) */");
         for (uint32_t j = 0; j < r->nfields; j++) {
             vpc_rfield *f = &r->fields[j];
             vpc_cw_line(w, "%s f_%s;", vpc_emit_ctype(f->ty), f->name->name);
@@ -153,7 +153,8 @@ static void emit_handler(vpc_emitter *E, vpc_row *r)
 {
     vpc_cw *w = E->w;
     vpc_cw_comment(w, "every input %s runs each stream that reads it, in declaration order", r->event->name);
-    vpc_cw_open(w, "static void run_%s(vp_ctx *ctx, const %s *ev)", r->event->name, r->cname);
+    vpc_cw_open(w, "static void run_%s(vp_ctx *ctx, %s *ev)", r->event->name, r->cname);
+    vpc_emit_event_part_lookup(E, r);
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
         if (st->src_kind == VPC_SK_EVENT && st->src_event == r) vpc_cw_line(w, "st_%s(ctx, ev);", st->name->name);

@@ -146,6 +146,7 @@ void vpc_emit_source_state(vpc_emitter *E, vpc_stream *st)
     vpc_cw_open(w, "typedef struct jk_%s", n);
     vpc_cw_line(w, "int32_t top[%u]; /* per input: its newest row (0: none) */", st->ninputs);
     vpc_cw_line(w, "bool seen[%u]; /* per input: the key counts towards its max_partitions */", st->ninputs);
+    if (vpc_emit_join_has_ord(st)) vpc_cw_line(w, "int32_t ord; /* the key's number: joined rows carry it as part */");
     vpc_cw_close(w, F(" jk_%s;", n));
     vpc_cw_open(w, "static struct");
     if (!j->count) {
@@ -157,6 +158,9 @@ void vpc_emit_source_state(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "vp_tab *tab; /* key -> jk_%s */", n);
     vpc_cw_line(w, "vp_jrows *rows[%u]; /* per input: the rows held */", st->ninputs);
     vpc_cw_line(w, "int64_t keys[%u]; /* per input: keys seen */", st->ninputs);
+    for (uint32_t k = 0; k < st->ninputs; k++)
+        if (vpc_emit_join_by_part(E, st, k))
+            vpc_cw_line(w, "vp_vec by_part%u; /* jk_%s *, by the part a row of input %u carries */", k, n, k);
     vpc_cw_line(w, "int32_t c_keys, c_rows; /* counters */");
     vpc_cw_close(w, F(" j_%s;", n));
 }
@@ -183,20 +187,36 @@ static void emit_key_slot(vpc_emitter *E, vpc_stream *st, uint32_t k)
 {
     vpc_cw *w = E->w;
     const char *n = st->name->name;
-    vpc_cw_line(w, "jk_%s *s = vp_tab_find(j_%s.tab, &j_%s.key);", n, n, n);
+    bool by_part = vpc_emit_join_by_part(E, st, k);
+    const char *vec = F("j_%s.by_part%u", n, k);
+    if (by_part) {
+        vpc_cw_line(w, "jk_%s *s = %s;", n, vpc_emit_by_part_get(E, F("jk_%s", n), vec, "r0->part"));
+        vpc_cw_open(w, "if (!s)");
+    }
+    vpc_cw_line(w, "j_%s.key.n = 0;", n);
+    for (uint32_t c = 0; c < st->join->nkeys; c++) {
+        vpc_cval v = vpc_emit_user_expr(E, st->inputs[k].keys[c]);
+        vpc_cw_line(w, "vp_key_add(&j_%s.key, %s);", n, vpc_emit_box(E, v));
+    }
+    vpc_cw_line(w, "%ss = vp_tab_find(j_%s.tab, &j_%s.key);", by_part ? "" : F("jk_%s *", n), n, n);
     vpc_cw_open(w, "if (!s || !s->seen[%u])", k);
     vpc_cw_open(w, "if (j_%s.keys[%u] >= %lldL)", n, k, (long long)E->prog->max_partitions);
     vpc_cw_line(w, "vp_count(ctx, j_%s.c_keys, 1);", n);
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
-    vpc_cw_line(w, "bool fresh;");
+    vpc_cw_line(w, "bool fresh = false;");
     vpc_cw_open(w, "if (!s && !(s = vp_tab_get(j_%s.tab, &j_%s.key, &fresh)))", n, n);
     vpc_cw_line(w, "vp_count(ctx, j_%s.c_keys, 1); /* the union of the inputs' keys is full */", n);
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
+    if (vpc_emit_join_has_ord(st)) vpc_cw_line(w, "if (fresh) s->ord = (int32_t)vp_tab_count(j_%s.tab) - 1;", n);
     vpc_cw_line(w, "s->seen[%u] = true;", k);
     vpc_cw_line(w, "j_%s.keys[%u]++;", n, k);
     vpc_cw_close(w, NULL);
+    if (by_part) {
+        vpc_emit_by_part_set(E, F("jk_%s", n), vec, "r0->part", "s");
+        vpc_cw_close(w, NULL);
+    }
 }
 
 static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
@@ -208,11 +228,6 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     const char *ht = held_t(E, st, k);
     entry_open(E, st, k);
     emit_filters(E, in);
-    vpc_cw_line(w, "j_%s.key.n = 0;", n);
-    for (uint32_t c = 0; c < j->nkeys; c++) {
-        vpc_cval v = vpc_emit_user_expr(E, in->keys[c]);
-        vpc_cw_line(w, "vp_key_add(&j_%s.key, %s);", n, vpc_emit_box(E, v));
-    }
     if (!j->count) vpc_cw_line(w, "if (r0->time > j_%s.clock) jclock_%s(r0->time);", n, n);
     emit_key_slot(E, st, k);
     if (j->count) {
@@ -247,6 +262,7 @@ static void emit_join_entry(vpc_emitter *E, vpc_stream *st, uint32_t k)
     vpc_cw_comment(w, "the joined row, at the latest time of its parts");
     vpc_cw_line(w, "%s jr = {0};", jr->cname);
     vpc_cw_line(w, "jr.time = r0->time;");
+    if (vpc_emit_join_has_ord(st)) vpc_cw_line(w, "jr.part = s->ord;");
     for (uint32_t m = 0; m < st->ninputs; m++)
         if (m != k) vpc_cw_line(w, "if (p%u->r.time > jr.time) jr.time = p%u->r.time;", m, m);
     for (uint32_t i = 0; i < jr->nfields; i++) {
@@ -308,7 +324,10 @@ void vpc_emit_source_fini(vpc_emitter *E)
         vpc_stream *st = E->prog->streams[i];
         if (!st->join) continue;
         const char *n = st->name->name;
-        for (uint32_t k = 0; k < st->ninputs; k++) vpc_cw_line(w, "vp_jrows_free(j_%s.rows[%u]);", n, k);
+        for (uint32_t k = 0; k < st->ninputs; k++) {
+            vpc_cw_line(w, "vp_jrows_free(j_%s.rows[%u]);", n, k);
+            if (vpc_emit_join_by_part(E, st, k)) vpc_cw_line(w, "vp_vec_free(&j_%s.by_part%u);", n, k);
+        }
         vpc_cw_line(w, "vp_tab_free(j_%s.tab);", n);
         vpc_cw_line(w, "vp_key_free(&j_%s.key);", n);
     }

@@ -226,6 +226,7 @@ static void build_row(vpc_emitter *E, vpc_opnode *op, vpc_cval *vals)
     vpc_row *r = op->out;
     vpc_cw_line(w, "%s p%u;", r->cname, op->id);
     vpc_cw_line(w, "p%u.time = %stime;", op->id, E->row);
+    if (vpc_emit_row_has_part(E, r)) vpc_cw_line(w, "p%u.part = %spart;", op->id, E->row);
     for (uint32_t i = 0; i < op->nitems; i++) {
         vpc_rfield *f = &r->fields[i];
         const char *n = f->name->name;
@@ -431,6 +432,7 @@ void vpc_emit_streams(vpc_emitter *E)
 void vpc_emit_state_init(vpc_emitter *E)
 {
     bool any = false;
+    vpc_emit_event_parts_state(E);
     for (uint32_t i = 0; i < E->prog->nstreams; i++) {
         vpc_stream *st = E->prog->streams[i];
         for (uint32_t j = 0; j < st->nops; j++) {

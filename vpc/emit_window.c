@@ -107,10 +107,8 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
                     (long long)E->prog->max_partitions);
         vpc_cw_line(w, "vp_key key; /* the key being looked up */");
         vpc_cw_line(w, "vp_arena keys; /* strings of the keys */");
-        const vpc_stream *src = vpc_emit_agg_part_source(st);
-        if (src)
-            vpc_cw_line(w, "vp_vec by_part; /* ws_%s *, by the partition of %s a row comes from; NULL: not seen */", n,
-                        src->name->name);
+        if (vpc_emit_window_by_part(E, st))
+            vpc_cw_line(w, "vp_vec by_part; /* ws_%s *, by the part a row carries; NULL: not seen */", n);
     } else {
         vpc_cw_line(w, "ws_%s one;", n);
     }
@@ -123,12 +121,13 @@ void vpc_emit_window_state(vpc_emitter *E, vpc_stream *st)
 }
 
 /* Copies the strings of row `r` (a C lvalue prefix such as "b->") into
- * arena `a` ("NULL": scratch memory). */
+ * arena `a` ("NULL": scratch memory), except those that never go away. */
 void vpc_emit_own_row(vpc_emitter *E, vpc_row *row, const char *r, const char *a)
 {
     if (row->implicit) vpc_cw_line(E->w, "%sraw = vp_own_event(ctx, %s, %sraw);", r, a, r);
     for (uint32_t i = 0; i < row->nfields; i++) {
         const char *f = row->fields[i].name->name;
+        if (vpc_emit_field_stable(E, row, i)) continue;
         if (row->fields[i].ty == VPC_TY_STR)
             vpc_cw_line(E->w, "if (!%sn_%s) %sf_%s = vp_own_str(ctx, %s, %sf_%s);", r, f, r, f, a, r, f);
         else if (!vpc_emit_has_null_flag(row->fields[i].ty))
@@ -284,19 +283,18 @@ static void emit_slot(vpc_emitter *E, vpc_stream *st)
         }
         return;
     }
-    const vpc_stream *src = vpc_emit_agg_part_source(st);
+    bool by_part = vpc_emit_window_by_part(E, st);
     const char *part = F("%spart", E->row);
-    if (src) { /* the source's partition leads to ours once it has been looked up */
+    if (by_part) { /* the part the row carries leads to our partition once looked up */
         vpc_cw_line(w, "bool fresh = false;");
-        vpc_cw_line(w, "ws_%s *s = (int64_t)%s < w_%s.by_part.n ? ((ws_%s **)w_%s.by_part.p)[%s] : NULL;", n, part, n,
-                    n, n, part);
+        vpc_cw_line(w, "ws_%s *s = %s;", n, vpc_emit_by_part_get(E, F("ws_%s", n), F("w_%s.by_part", n), part));
         vpc_cw_open(w, "if (!s)");
     }
     vpc_cw_line(w, "w_%s.key.n = 0;", n);
     for (uint32_t i = 0; i < p->nkeys; i++)
         vpc_cw_line(w, "vp_key_add(&w_%s.key, %s);", n, vpc_emit_box(E, key_value(E, &p->keys[i])));
     if (p->kind == VPC_W_SESSION) emit_session_late(E, st);
-    if (src) {
+    if (by_part) {
         vpc_cw_line(w, "s = vp_tab_get(w_%s.tab, &w_%s.key, &fresh);", n, n);
     } else {
         vpc_cw_line(w, "bool fresh;");
@@ -306,10 +304,8 @@ static void emit_slot(vpc_emitter *E, vpc_stream *st)
     vpc_cw_line(w, "vp_count(ctx, w_%s.c_keys, 1);", n);
     vpc_cw_line(w, "return;");
     vpc_cw_close(w, NULL);
-    if (src) { /* at most one entry per partition of the source: bounded like its table */
-        vpc_cw_line(w, "while (w_%s.by_part.n <= (int64_t)%s) *(ws_%s **)vp_vec_push(&w_%s.by_part, (int64_t)sizeof(ws_%s *),"
-                       " -1) = NULL;", n, part, n, n, n);
-        vpc_cw_line(w, "((ws_%s **)w_%s.by_part.p)[%s] = s;", n, n, part);
+    if (by_part) {
+        vpc_emit_by_part_set(E, F("ws_%s", n), F("w_%s.by_part", n), part, "s");
         vpc_cw_close(w, NULL);
     }
     vpc_cw_open(w, "if (fresh)");
@@ -579,7 +575,7 @@ void vpc_emit_window_fini(vpc_emitter *E)
             vpc_cw_line(w, "vp_tab_free(w_%s.tab);", n);
             vpc_cw_line(w, "vp_key_free(&w_%s.key);", n);
             vpc_cw_line(w, "vp_arena_free(&w_%s.keys);", n);
-            if (vpc_emit_agg_part_source(st)) vpc_cw_line(w, "vp_vec_free(&w_%s.by_part);", n);
+            if (vpc_emit_window_by_part(E, st)) vpc_cw_line(w, "vp_vec_free(&w_%s.by_part);", n);
         }
         if (p->kind == VPC_W_TIME)
             vpc_cw_line(w, "for (int32_t k = 0; k < %u; k++) vp_vec_free(&w_%s.open[k]);", p->nwin, n);
