@@ -10,8 +10,9 @@
  * or an aggregated stream G = C.window(..).partition_by(k).aggregate(..),
  * in any order; in the `.on()` form or the seed form with item filters;
  * with a time window (default, ms or s) or a count window; a `.where` and
- * an `.emit` after the join; sometimes a stream T reading the joined rows;
- * sometimes config max_partitions / max_window_rows. Inputs have keys of
+ * an `.emit` after the join; sometimes a stream T reading the joined rows,
+ * a stream U counting them per key, and a stream V counting A's events per
+ * key (A's key is then numbered once for V and the join); sometimes config max_partitions / max_window_rows. Inputs have keys of
  * strings, ints, an integral float equal to an int, null and missing;
  * times mostly increasing, with equal times, rows exactly at and next to
  * the window's edge, out-of-order rows and gaps beyond the window.
@@ -150,6 +151,8 @@ typedef struct {
     int64_t gsize;     /* G's window, ms */
     wherek where;
     bool consumer;     /* stream T = S.where(k != "b").emit() */
+    bool per_key_s;    /* stream U = S.partition_by(k).window(2).aggregate(c: count()).emit() */
+    bool per_key_a;    /* stream V = A.partition_by(k).window(2).aggregate(c: count()).emit() */
     int key_pool;      /* distinct string keys */
     int64_t max_keys;  /* config max_partitions, 0: not set */
     int64_t max_rows;  /* config max_window_rows, 0: not set */
@@ -196,6 +199,8 @@ static void gen_shape(shape *p)
     p->key_pool = chance(15) ? 12 : (int)rnd_in(1, 4);
     if (chance(20)) p->max_keys = rnd_in(1, 4);
     if (chance(20) && !p->count) p->max_rows = rnd_in(1, 6);
+    p->per_key_s = chance(30);
+    p->per_key_a = chance(30);
 }
 
 /* The name a side goes by: the source itself, or the seed form's alias. */
@@ -222,6 +227,7 @@ static void write_program(FILE *f, const shape *p)
     if (uses(p, SRC_D)) fputs("stream D = B.where(y > 2.0)\n", f);
     if (uses(p, SRC_G))
         fprintf(f, "stream G = C.window(%lldms).partition_by(k).aggregate(n: count())\n", (long long)p->gsize);
+    if (p->per_key_a) fputs("stream V = A.partition_by(k).window(2).aggregate(c: count()).emit()\n", f);
     fputs("stream S = join(", f);
     for (int i = 0; i < p->nsrc; i++) {
         if (i) fputs(", ", f);
@@ -258,6 +264,7 @@ static void write_program(FILE *f, const shape *p)
     if (c >= 0) fprintf(f, ", %s: %s.%s", p->src[c] == SRC_C ? "z" : "n", alias(p, c), p->src[c] == SRC_C ? "z" : "n");
     fputs(", at: now())\n", f);
     if (p->consumer) fputs("stream T = S.where(k != \"b\").emit()\n", f);
+    if (p->per_key_s) fputs("stream U = S.partition_by(k).window(2).aggregate(c: count()).emit()\n", f);
 }
 
 /* ---- input ---- */
@@ -393,6 +400,13 @@ typedef struct {
     bool open;
 } gwin;
 
+/* U, V: per key (as `==` compares), the rows a count window of 2 took. */
+typedef struct {
+    val key[MAX_ROWS]; /* as the key's first row had it */
+    int n[MAX_ROWS];
+    int nkeys, dropped;
+} counts;
+
 typedef struct {
     const shape *p;
     /* the queue of rows for dependent streams (breadth-first, §4.1) */
@@ -412,6 +426,8 @@ typedef struct {
     int nkeys[3];
     int64_t max_keys, max_rows;
     int c_keys, c_rows;
+    /* U and V */
+    counts u, v;
     int nout;
     outrow *out; /* MAX_OUT */
 } model;
@@ -490,7 +506,8 @@ static void joined(model *m, row *const parts[3])
     if (c >= 0 && p->src[c] == SRC_C) put(o, "z", parts[c]->z);
     if (c >= 0 && p->src[c] == SRC_G) put(o, "n", parts[c]->n);
     put(o, "at", v_int(t / MS)); /* now(): the row's time in ms (positive here) */
-    if (p->consumer) enqueue(m, (row){.src = SRC_S, .t = t, .k = a->k, .line = m->nout - 1}); /* to T */
+    if (p->consumer || p->per_key_s) /* to T and U */
+        enqueue(m, (row){.src = SRC_S, .t = t, .k = a->k, .line = m->nout - 1});
 }
 
 /* Rows of the join still held at clock lim: admitted, not older than lim,
@@ -615,19 +632,42 @@ static void g_row(model *m, const row *r)
     w->rows++;
 }
 
+/* ---- U and V: every 2 rows of a key, its count ---- */
+
+static void count_row(model *m, counts *c, const char *stream, val k)
+{
+    int j = 0;
+    while (j < c->nkeys && !v_eq(c->key[j], k)) j++;
+    if (j == c->nkeys) {
+        if (c->nkeys >= m->max_keys) {
+            c->dropped++;
+            return;
+        }
+        c->key[c->nkeys] = k;
+        c->n[c->nkeys++] = 0;
+    }
+    if (++c->n[j] % 2) return;
+    outrow *o = new_out(m, stream);
+    put(o, "k", c->key[j]);
+    put(o, "c", v_int(2));
+}
+
 /* ---- dispatch ---- */
 
 /* A row of stream or event src to the streams reading it. */
 static void deliver(model *m, const row *r)
 {
     const shape *p = m->p;
-    if (r->src == SRC_S) { /* T = S.where(k != "b").emit(): S's line again */
-        if (v_eq(r->k, v_str("b"))) return;
-        outrow *o = new_out(m, "T");
-        const outrow *s = &m->out[r->line];
-        for (int j = 1; j < s->nf; j++) put(o, s->name[j], s->v[j]);
+    if (r->src == SRC_S) {
+        if (p->consumer && !v_eq(r->k, v_str("b"))) { /* T = S.where(k != "b").emit(): S's line again */
+            outrow *o = new_out(m, "T");
+            const outrow *s = &m->out[r->line];
+            for (int j = 1; j < s->nf; j++) put(o, s->name[j], s->v[j]);
+        }
+        if (p->per_key_s) count_row(m, &m->u, "U", r->k);
         return;
     }
+    if (r->src == SRC_A && p->per_key_a) count_row(m, &m->v, "V", r->k);
     if (r->src == SRC_B && uses(p, SRC_D) && x_gt(r->y, 2.0)) {
         row d = *r;
         d.src = SRC_D;
@@ -653,6 +693,7 @@ static void model_run(model *m, const shape *p, const event *ev, int n)
     m->p = p;
     m->qhead = m->qn = m->ngkeys = m->ngw = m->g_late = m->g_keys = 0;
     m->nrows = m->c_keys = m->c_rows = m->nout = 0;
+    m->u.nkeys = m->u.dropped = m->v.nkeys = m->v.dropped = 0;
     m->gclock = INT64_MIN;
     m->clock = INT64_MIN;
     m->max_keys = p->max_keys ? p->max_keys : INT64_MAX;
@@ -731,12 +772,12 @@ static int read_output(const char *path, outrow *out, char *err, size_t errn)
 /* The counters of the run summary ("vprt: stream S: rows dropped: join key
  * limit (2) reached: 3"); absent ones are 0. */
 typedef struct {
-    int keys, rows, g_late, g_keys;
+    int keys, rows, g_late, g_keys, u_keys, v_keys;
 } counters;
 
 static counters read_counters(const char *path)
 {
-    counters c = {0, 0, 0, 0};
+    counters c = {0, 0, 0, 0, 0, 0};
     FILE *f = fopen(path, "r");
     char line[1024];
     while (f && fgets(line, sizeof line, f)) {
@@ -747,6 +788,8 @@ static counters read_counters(const char *path)
         else if (strstr(line, "stream S: rows dropped: join row limit")) c.rows = n;
         else if (strstr(line, "stream G: late rows dropped")) c.g_late = n;
         else if (strstr(line, "stream G: rows dropped: partition limit")) c.g_keys = n;
+        else if (strstr(line, "stream U: rows dropped: partition limit")) c.u_keys = n;
+        else if (strstr(line, "stream V: rows dropped: partition limit")) c.v_keys = n;
     }
     if (f) fclose(f);
     return c;
@@ -801,10 +844,13 @@ static bool check(uint64_t seed, const char *how, char **argv, const model *m)
         int j = 0;
         while (j < n && j < m->nout && same_row(&got[j], &m->out[j])) j++;
         if (j < n || j < m->nout) snprintf(why, sizeof why, "output differs from row %d", j + 1);
-        else if (c.keys != m->c_keys || c.rows != m->c_rows || c.g_late != m->g_late || c.g_keys != m->g_keys)
+        else if (c.keys != m->c_keys || c.rows != m->c_rows || c.g_late != m->g_late || c.g_keys != m->g_keys ||
+                 c.u_keys != m->u.dropped || c.v_keys != m->v.dropped)
             snprintf(why, sizeof why,
-                     "counters S key limit/S row limit/G late/G partition limit: %d/%d/%d/%d, expected %d/%d/%d/%d",
-                     c.keys, c.rows, c.g_late, c.g_keys, m->c_keys, m->c_rows, m->g_late, m->g_keys);
+                     "counters S key limit/S row limit/G late/G partition limit/U, V partition limit: "
+                     "%d/%d/%d/%d/%d/%d, expected %d/%d/%d/%d/%d/%d",
+                     c.keys, c.rows, c.g_late, c.g_keys, c.u_keys, c.v_keys, m->c_keys, m->c_rows, m->g_late,
+                     m->g_keys, m->u.dropped, m->v.dropped);
     }
     if (!why[0]) return true;
     fprintf(stderr, "FAIL seed %llu (%s): %s\n--- program\n", (unsigned long long)seed, how, why);
