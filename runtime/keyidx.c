@@ -4,61 +4,153 @@
  * Encoding: one tag byte, then the payload. Numbers follow `==`: a float
  * with an integral value in int64 range is encoded as that int, so 1 and
  * 1.0 are one key. Strings and JSON texts carry their length, so the
- * encoding of several values in a row is unambiguous. */
-#include <math.h>
+ * encoding of several values in a row is unambiguous.
+ *
+ * Every event looks a key up, and typical keys are one short string (13 to
+ * 21 encoded bytes), so the hot path reads, copies and compares bytes with
+ * whole-word loads instead of calls to memcpy/memcmp of a variable size. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
 
-static void put(vp_key *k, const void *p, int64_t n)
+/* Unaligned loads and stores of fixed size: one instruction each once
+ * compiled (memcpy of a constant size is the portable way to say so). */
+static inline uint64_t load64(const char *p)
 {
-    if (k->n + n > k->cap) {
-        int64_t cap = k->cap ? k->cap * 2 : 64;
-        while (cap < k->n + n) cap *= 2;
-        char *q = realloc(k->p, (size_t)cap);
-        if (!q) rt_oom();
-        k->p = q;
-        k->cap = cap;
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+static inline uint32_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+static inline void store64(char *p, uint64_t w) { memcpy(p, &w, sizeof w); }
+static inline void store32(char *p, uint32_t w) { memcpy(p, &w, sizeof w); }
+
+/* dst[0..n) = src[0..n) for n <= 16: two possibly overlapping words
+ * (both read before either is written), or single bytes below 4. */
+static inline void copy_short(char *dst, const char *src, int64_t n)
+{
+    if (n >= 8) {
+        uint64_t a = load64(src), b = load64(src + n - 8);
+        store64(dst, a);
+        store64(dst + n - 8, b);
+    } else if (n >= 4) {
+        uint32_t a = load32(src), b = load32(src + n - 4);
+        store32(dst, a);
+        store32(dst + n - 4, b);
+    } else {
+        for (int64_t i = 0; i < n; i++) dst[i] = src[i];
     }
-    if (n) memcpy(k->p + k->n, p, (size_t)n);
-    k->n += n;
 }
 
-static void put_tag_i64(vp_key *k, char tag, int64_t v)
+/* Keys up to this many bytes (one string of up to 15 bytes, or two
+ * numbers) are compared inline: three words cover them. */
+#define SHORT_KEY 24
+
+/* a[0..n) == b[0..n) for n <= SHORT_KEY, without branching per word: the
+ * words at 0, (n - 8) / 2 and n - 8 cover 8 to 24 bytes. */
+static inline bool same_short(const char *a, const char *b, int64_t n)
 {
-    put(k, &tag, 1);
-    put(k, &v, sizeof v);
+    if (n >= 8) {
+        int64_t mid = (n - 8) >> 1;
+        return ((load64(a) ^ load64(b)) | (load64(a + mid) ^ load64(b + mid)) |
+                (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+    }
+    if (n >= 4) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
 }
 
-void vp_key_add(vp_key *k, vp_val v)
+/* Room for `need` more bytes; the buffer doubles, so appends stay
+ * amortized O(1) and a warm key buffer never reallocates. */
+static RT_COLD void grow(vp_key *k, int64_t need)
+{
+    if (need > INT64_MAX / 2 - k->n) rt_oom();
+    int64_t cap = k->cap ? k->cap * 2 : 64;
+    while (cap < k->n + need) cap *= 2;
+    char *q = realloc(k->p, (size_t)cap);
+    if (!q) rt_oom();
+    k->p = q;
+    k->cap = cap;
+}
+
+static inline void put_tag_i64(char *q, char tag, int64_t v)
+{
+    q[0] = tag;
+    memcpy(q + 1, &v, sizeof v);
+}
+
+/* The tag and the payload word of a value without bytes (9 bytes), or
+ * its one byte (null) or two (bool); returns how many. */
+static inline int64_t put_scalar(char *q, vp_val v)
 {
     switch (v.tag) {
-    case VP_BOOL: {
-        char b[2] = {'b', v.u.b ? 1 : 0};
-        put(k, b, 2);
-        return;
-    }
-    case VP_INT: put_tag_i64(k, 'i', v.u.i); return;
+    case VP_BOOL:
+        q[0] = 'b';
+        q[1] = v.u.b ? 1 : 0;
+        return 2;
+    case VP_INT: put_tag_i64(q, 'i', v.u.i); return 9;
     case VP_FLOAT: {
         double f = v.u.f;
-        if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 && f == trunc(f)) {
-            put_tag_i64(k, 'i', (int64_t)f);
+        /* In range the cast is exact and truncates, so it round-trips iff f
+         * is integral (NaN fails the range test; -0.0 becomes 0 like 0.0). */
+        if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
+            put_tag_i64(q, 'i', (int64_t)f);
         } else {
             int64_t bits;
             memcpy(&bits, &f, sizeof bits);
-            put_tag_i64(k, 'f', bits);
+            put_tag_i64(q, 'f', bits);
         }
+        return 9;
+    }
+    case VP_TS: put_tag_i64(q, 't', v.u.i); return 9;
+    case VP_DUR: put_tag_i64(q, 'd', v.u.i); return 9;
+    default: q[0] = 'n'; return 1; /* null */
+    }
+}
+
+/* A value takes at most 9 bytes (tag + length or payload) plus the bytes
+ * of a string. The general case: grows the buffer if needed. */
+static RT_NOINLINE void add_slow(vp_key *k, vp_val v)
+{
+    bool has_bytes = v.tag == VP_STR || v.tag == VP_JSON;
+    int64_t n = has_bytes ? v.u.s.n : 0;
+    if (n > k->cap - k->n - 9) grow(k, 9 + n);
+    char *q = k->p + k->n;
+    if (!has_bytes) {
+        k->n += put_scalar(q, v);
         return;
     }
-    case VP_STR:
-    case VP_JSON:
-        put_tag_i64(k, v.tag == VP_STR ? 's' : 'j', v.u.s.n);
-        put(k, v.u.s.p, v.u.s.n);
-        return;
-    case VP_TS: put_tag_i64(k, 't', v.u.i); return;
-    case VP_DUR: put_tag_i64(k, 'd', v.u.i); return;
-    default: put(k, "n", 1); return; /* null */
+    put_tag_i64(q, v.tag == VP_STR ? 's' : 'j', n);
+    if (n) memcpy(q + 9, v.u.s.p, (size_t)n);
+    k->n += 9 + n;
+}
+
+/* The common case, a warm buffer with room and a short string or no
+ * string, makes no call (the rest is a tail call). */
+void vp_key_add(vp_key *k, vp_val v)
+{
+    int64_t room = k->cap - k->n;
+    if (v.tag == VP_STR || v.tag == VP_JSON) {
+        int64_t n = v.u.s.n;
+        if (n > 16 || room < 9 + 16) { /* one test of room for any short string */
+            add_slow(k, v);
+            return;
+        }
+        char *q = k->p + k->n;
+        put_tag_i64(q, v.tag == VP_STR ? 's' : 'j', n);
+        copy_short(q + 9, v.u.s.p, n);
+        k->n += 9 + n;
+    } else if (room >= 9) {
+        k->n += put_scalar(k->p + k->n, v);
+    } else {
+        add_slow(k, v);
     }
 }
 
@@ -102,22 +194,48 @@ void vp_key_free(vp_key *k)
     k->n = k->cap = 0;
 }
 
-uint64_t rt_hash(const char *p, int64_t n)
+#define MIX1 0xff51afd7ed558ccdull
+#define MIX2 0xc4ceb9fe1a85ec53ull
+
+/* Word at a time; the last word of a key of 8 bytes or more is its last 8
+ * bytes (overlapping the one before), shorter keys are read as two 4-byte
+ * halves or three single bytes that together cover every byte. Which bytes
+ * were read twice depends on n alone, and n is mixed in first, so keys of
+ * one length hash from all their bytes. murmur3's fmix64 finish spreads
+ * every input bit over the low bits that pick the bucket (a cheaper
+ * finish left "S001".."S100" crowded in a few buckets). Hashes live only
+ * in memory (nothing stores them), so the function may change freely. */
+static inline uint64_t hash_bytes(const char *p, int64_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
+    uint64_t last;
+    if (n > 8) {
+        const char *end = p + n - 8;
+        do {
+            h = (h ^ load64(p)) * MIX1;
+            h ^= h >> 32;
+            p += 8;
+        } while (p < end);
+        last = load64(end);
+    } else if (n == 8) {
+        last = load64(p);
+    } else if (n >= 4) {
+        last = (uint64_t)load32(p) << 32 | load32(p + n - 4);
+    } else if (n > 0) {
+        last = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n >> 1] << 8 |
+               (unsigned char)p[n - 1];
+    } else {
+        last = 0;
     }
-    uint64_t w = 0;
-    memcpy(&w, p, (size_t)n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 29;
-    h *= 0xff51afd7ed558ccdull;
-    return h ^ (h >> 32);
+    h ^= last;
+    h ^= h >> 33;
+    h *= MIX1;
+    h ^= h >> 33;
+    h *= MIX2;
+    return h ^ (h >> 33);
 }
+
+uint64_t rt_hash(const char *p, int64_t n) { return hash_bytes(p, n); }
 
 static void rehash(rt_kidx *x, int64_t cap)
 {
@@ -134,26 +252,52 @@ static void rehash(rt_kidx *x, int64_t cap)
     x->cap = cap;
 }
 
-int32_t rt_kidx_get(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new)
+/* Adds the key whose probe ended on the free entry i. Kept out of line
+ * so that a lookup of a known key saves no registers and makes no call. */
+static RT_COLD int32_t insert(rt_kidx *x, const char *p, int64_t n, uint64_t h, int64_t i, bool *is_new)
 {
-    *is_new = false;
-    uint64_t h = rt_hash(p, n);
-    if (x->cap) {
-        for (int64_t i = (int64_t)(h & (uint64_t)(x->cap - 1));; i = (i + 1) & (x->cap - 1)) {
-            rt_kent *e = &x->e[i];
-            if (!e->p) break;
-            if (e->h == h && e->n == n && memcmp(e->p, p, (size_t)n) == 0) return e->ord;
-        }
+    if (x->n >= INT32_MAX) return -1;
+    if ((x->n + 1) * 10 > x->cap * 7) {
+        rehash(x, x->cap ? x->cap * 2 : 16);
+        i = (int64_t)(h & (uint64_t)(x->cap - 1));
+        while (x->e[i].p) i = (i + 1) & (x->cap - 1);
     }
-    if (!add || x->n >= INT32_MAX) return -1;
-    if ((x->n + 1) * 10 > x->cap * 7) rehash(x, x->cap ? x->cap * 2 : 16);
-    int64_t i = (int64_t)(h & (uint64_t)(x->cap - 1));
-    while (x->e[i].p) i = (i + 1) & (x->cap - 1);
     char *copy = rt_arena_alloc(&x->bytes, (size_t)n);
-    memcpy(copy, p, (size_t)n);
+    if (n) memcpy(copy, p, (size_t)n);
     x->e[i] = (rt_kent){h, copy, n, (int32_t)x->n};
     *is_new = true;
     return (int32_t)x->n++;
+}
+
+/* The probe, for short keys (a constant after inlining) or any key; it
+ * ends on the key's entry or on the free entry where it belongs. */
+static inline int32_t lookup(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new, bool short_key)
+{
+    uint64_t h = hash_bytes(p, n);
+    int64_t i = 0;
+    if (x->cap) {
+        int64_t mask = x->cap - 1;
+        for (i = (int64_t)(h & (uint64_t)mask); x->e[i].p; i = (i + 1) & mask) {
+            const rt_kent *e = &x->e[i];
+            if (e->h == h && e->n == n &&
+                (short_key ? same_short(e->p, p, n) : memcmp(e->p, p, (size_t)n) == 0))
+                return e->ord;
+        }
+    }
+    return add ? insert(x, p, n, h, i, is_new) : -1;
+}
+
+/* Separate, so that the memcmp call costs short keys nothing. */
+static RT_NOINLINE int32_t lookup_long(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new)
+{
+    return lookup(x, p, n, add, is_new, false);
+}
+
+int32_t rt_kidx_get(rt_kidx *x, const char *p, int64_t n, bool add, bool *is_new)
+{
+    *is_new = false;
+    if (n > SHORT_KEY) return lookup_long(x, p, n, add, is_new);
+    return lookup(x, p, n, add, is_new, true);
 }
 
 /* Indexes larger than this are released when cleared. */

@@ -7,6 +7,16 @@
 
 #include "vp.h"
 
+/* Rare paths kept out of line, so that the common path around them saves
+ * no registers and makes no call. */
+#if defined(__GNUC__)
+#define RT_COLD __attribute__((cold, noinline))
+#define RT_NOINLINE __attribute__((noinline))
+#else
+#define RT_COLD
+#define RT_NOINLINE
+#endif
+
 /* ---- writers (out.c) ---- */
 enum rt_wkind {
     RT_W_FILE,    /* program output: buffered, written when full and at the end */

@@ -25,18 +25,25 @@ vp_tab *vp_tab_new(int64_t slot, int64_t max_keys)
     return t;
 }
 
+static RT_COLD char *new_chunk(vp_tab *t, int c)
+{
+    t->chunks[c] = calloc((size_t)CHUNK0 << c, (size_t)t->slot);
+    if (!t->chunks[c]) rt_oom();
+    return t->chunks[c];
+}
+
 /* Chunk c holds ordinals [CHUNK0 * (2^c - 1), CHUNK0 * (2^(c+1) - 1)). */
-static char *slot_at(vp_tab *t, int64_t ord, bool create)
+static inline char *slot_at(vp_tab *t, int64_t ord, bool create)
 {
     uint64_t q = (uint64_t)ord / CHUNK0 + 1;
     int c = 63 - __builtin_clzll(q);
     int64_t i = ord - (int64_t)CHUNK0 * (((int64_t)1 << c) - 1);
-    if (!t->chunks[c]) {
+    char *chunk = t->chunks[c];
+    if (!chunk) {
         if (!create) return NULL;
-        t->chunks[c] = calloc((size_t)CHUNK0 << c, (size_t)t->slot);
-        if (!t->chunks[c]) rt_oom();
+        chunk = new_chunk(t, c);
     }
-    return t->chunks[c] + i * t->slot;
+    return chunk + i * t->slot;
 }
 
 void *vp_tab_get(vp_tab *t, const vp_key *k, bool *is_new)
