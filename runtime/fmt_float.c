@@ -157,7 +157,6 @@ static bool decimal_exponent(uint64_t m, int e, int *exp10)
     return true;
 }
 
-
 static int put_zeros(char *buf, int n)
 {
     memset(buf, '0', (size_t)(n > 0 ? n : 0));
