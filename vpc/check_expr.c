@@ -282,9 +282,9 @@ static vpc_ty check_binary(vpc_checker *C, vpc_scope *S, vpc_expr *e)
         if (b == VPC_TY_NULL) return set_ty(C, e, a);
         return set_ty(C, e, VPC_TY_DYN);
     case VPC_OP_RANGE:
-    case VPC_OP_RANGE_INCL:
-        if ((a != VPC_TY_INT && a != VPC_TY_DYN) || (b != VPC_TY_INT && b != VPC_TY_DYN))
-            type_mismatch(C, e, op, a, b);
+    case VPC_OP_RANGE_INCL: /* a `for` checks its own range; anywhere else a range has no value */
+        vpc_error(C->ctx, e->span, "a range %s is only allowed in `for x in a%sb:`", vpc_op_spelling(op),
+                  vpc_op_spelling(op));
         return set_ty(C, e, VPC_TY_DYN);
     default: {
         vpc_ty r = arith_type(op, a, b, e->u.binary.rhs);

@@ -385,3 +385,13 @@ Test(check, pattern_without_steps_is_an_error)
     cr_expect_not_null(strstr(c.diags, "a pattern needs at least one step"), "%s", c.diags);
     done(&c);
 }
+
+Test(check, range_outside_for_is_an_error)
+{
+    checked c;
+    check_text(&c, "stream X = A\n    .emit(a: b..c)\n");
+    cr_expect_null(c.prog);
+    cr_expect_not_null(strstr(c.diags, "t.vpl:2:14: error: a range .. is only allowed in `for x in a..b:`"), "%s",
+                       c.diags);
+    done(&c);
+}
